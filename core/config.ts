@@ -1,0 +1,146 @@
+// The config file (DIR/config.json): one schema with defaults shared by every process.
+// It is validated at start, every problem reported with its path, then frozen.
+// Only composition roots (cli/, */main.ts) call loadConfig; everything else is handed values.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { parseSize } from './size.js';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|\*):\d{1,5}$/, 'must be "host:port" (IPv6 as "[::1]:25")')
+  .refine((v) => { const p = Number(v.slice(v.lastIndexOf(':') + 1)); return p >= 0 && p <= 65535; }, 'port must be 0-65535');
+
+const listener = hostPort.nullable();
+
+const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = parseSize(v);
+  if (n === null) { ctx.addIssue({ code: 'custom', message: 'must be a size like 60K, 500M, 2G or a number of bytes' }); return z.NEVER; }
+  return n;
+});
+
+const hostname = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS host name');
+
+export const DEV_LISTEN = {
+  smtp: '127.0.0.1:2525',
+  submission: '127.0.0.1:2587',
+  submissions: '127.0.0.1:2465',
+  imap: '127.0.0.1:2143',
+  imaps: '127.0.0.1:2993',
+  pop3: '127.0.0.1:2110',
+  pop3s: '127.0.0.1:2995',
+  admin: '127.0.0.1:8443',
+  http: '127.0.0.1:8080',
+} as const;
+
+export const configSchema = z.strictObject({
+  hostname,
+  listen: z.strictObject({
+    smtp: listener.default(DEV_LISTEN.smtp),
+    submission: listener.default(DEV_LISTEN.submission),
+    submissions: listener.default(DEV_LISTEN.submissions),
+    imap: listener.default(DEV_LISTEN.imap),
+    imaps: listener.default(DEV_LISTEN.imaps),
+    pop3: listener.default(DEV_LISTEN.pop3),
+    pop3s: listener.default(DEV_LISTEN.pop3s),
+    admin: listener.default(DEV_LISTEN.admin),
+    http: listener.default(DEV_LISTEN.http),
+  }).prefault({}),
+  tls: z.strictObject({
+    cert: z.string().min(1).default('tls/cert.pem'),
+    key: z.string().min(1).default('tls/key.pem'),
+  }).prefault({}),
+  limits: z.strictObject({
+    /** Largest message accepted, advertised with SIZE. */
+    maxMessageSize: size.default(25 * 1024 * 1024),
+    /** Recipients in one transaction. */
+    maxRecipients: z.number().int().min(1).max(10000).default(100),
+    /** Longest command line, in bytes (RFC 5321 says 512; some clients send more with extensions). */
+    maxLineLength: z.number().int().min(512).max(65536).default(4096),
+    /** Connections from one IP address at once. */
+    connectionsPerIp: z.number().int().min(1).max(100000).default(20),
+    /** Connections in all at once, per protocol listener. */
+    maxConnections: z.number().int().min(1).max(1000000).default(5000),
+    /** Seconds a client may stay silent before it is disconnected. */
+    idleTimeout: z.number().int().min(5).max(3600).default(300),
+    /** Unrecognised or refused commands in one session before it is closed. */
+    maxErrors: z.number().int().min(1).max(1000).default(10),
+    /** Below this much free space in the data directory, mail is deferred with 452 4.3.1. */
+    diskReserve: size.default(512 * 1024 * 1024),
+  }).prefault({}),
+  dns: z.strictObject({
+    servers: z.array(hostPort).default([]),
+  }).prefault({}),
+  outbound: z.strictObject({
+    relay: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      username: z.string().optional(),
+      password: z.string().optional(),
+    }).nullable().default(null),
+  }).prefault({}),
+  auth: z.strictObject({
+    /** Allow password mechanisms without TLS. Off: never, loopback included. */
+    allowInsecure: z.boolean().default(false),
+  }).prefault({}),
+  log: z.strictObject({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  }).prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** A validated, frozen config whose file paths are absolute. */
+export type Config = DeepReadonly<ParsedConfig & { dataDir: string }>;
+
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates a config object; throws ConfigError listing every problem as `path: message`. */
+export function parseConfig(raw: unknown, dataDir: string): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new ConfigError(issues);
+  }
+  const cfg = result.data;
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(dataDir, p));
+  return deepFreeze({ ...cfg, tls: { cert: abs(cfg.tls.cert), key: abs(cfg.tls.key) }, dataDir: path.resolve(dataDir) });
+}
+
+/** Reads and validates DIR/config.json. */
+export function loadConfig(dataDir: string): Config {
+  const file = path.join(dataDir, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); run "mailroom init --hostname HOST --data ${dataDir}" first`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`${file}: not valid JSON (${(err as Error).message})`]);
+  }
+  return parseConfig(raw, dataDir);
+}
+
+/** Splits "host:port" (or "[v6]:port") into its parts. */
+export function splitHostPort(value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  let host = value.slice(0, i);
+  if (host.startsWith('[')) host = host.slice(1, -1);
+  if (host === '*') host = '::';
+  return { host, port: Number(value.slice(i + 1)) };
+}

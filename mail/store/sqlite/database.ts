@@ -1,0 +1,35 @@
+// Opens the embedded metadata database (DIR/mailroom.db) with the durability the store promises:
+// WAL journal, synchronous=FULL (a committed transaction survives power loss), foreign keys on.
+// Each component keeps its own schema steps; migrate() applies the ones not yet applied.
+
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // A CLI command and the daemon may write at once; wait for the other instead of failing.
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+/**
+ * Applies the schema steps of one component in order, each in its own transaction, and records
+ * how many have been applied. Steps are append-only: never edit one that has shipped.
+ */
+export function migrate(db: Db, component: string, steps: readonly string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version WHERE component = ?').get(component) as { version: number } | undefined;
+  const applied = row?.version ?? 0;
+  for (let i = applied; i < steps.length; i++) {
+    db.transaction(() => {
+      db.exec(steps[i]!);
+      db.prepare('INSERT INTO schema_version (component, version) VALUES (?, ?) ON CONFLICT(component) DO UPDATE SET version = excluded.version').run(component, i + 1);
+    }).immediate();
+  }
+}
