@@ -65,6 +65,11 @@ export const configSchema = z.strictObject({
     maxConnections: z.number().int().min(1).max(1000000).default(5000),
     /** Seconds a client may stay silent before it is disconnected. */
     idleTimeout: z.number().int().min(5).max(3600).default(300),
+    /**
+     * Milliseconds a client the MX has not seen in the last day waits for its greeting; one that
+     * talks first is refused (the pregreet test). 0 greets everyone at once.
+     */
+    greetingWait: z.number().int().min(0).max(60_000).default(1000),
     /** Unrecognised or refused commands in one session before it is closed. */
     maxErrors: z.number().int().min(1).max(1000).default(10),
     /** Below this much free space in the data directory, mail is deferred with 452 4.3.1. */

@@ -34,4 +34,4 @@ npx eslint .
 
 # Test files run two at a time (the machine has two cores); each e2e file starts its own daemons
 # on free loopback ports, so files do not share state.
-node --test --test-concurrency=2 --test-timeout=300000 dist/test/
+node --test --test-concurrency=2 --test-timeout=300000 $(find dist/test -name "*.test.js" | sort)

@@ -6,6 +6,9 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+/** The metadata database's file name inside the data directory. */
+export const DATABASE_FILE = 'mailroom.db';
+
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false });
   if (!options.readonly) {

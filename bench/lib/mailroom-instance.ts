@@ -1,0 +1,106 @@
+// A Mailroom daemon in a temporary data directory, set up with the public CLI only
+// (init, domain add, user add, then serve), listening for SMTP on a free loopback port.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, sleep, waitForSmtp } from './proc.js';
+
+/** The repository root: dist/bench/lib/ -> ../../.. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = path.join(REPO_ROOT, 'bin', 'mailroom.js');
+
+export interface MailroomOptions {
+  port: number;
+  domain: string;
+  users: string[];
+}
+
+export class MailroomInstance {
+  readonly dir: string;
+  readonly logFile: string;
+  private child: ChildProcess | null = null;
+  private exited = false;
+  private exitInfo = '';
+
+  constructor(private readonly opts: MailroomOptions) {
+    this.dir = mkdtempSync('/tmp/mailroom-bench-data-');
+    this.logFile = this.dir + '.log';
+  }
+
+  get port(): number {
+    return this.opts.port;
+  }
+
+  get pid(): number | null {
+    return this.child && !this.exited ? this.child.pid ?? null : null;
+  }
+
+  private cli(args: string[], input?: string): string {
+    const r = spawnSync(process.execPath, [CLI, '--data', this.dir, ...args], { input, encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`mailroom ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || r.error?.message || '').trim()}`);
+    return r.stdout;
+  }
+
+  async start(): Promise<void> {
+    const { port, domain, users } = this.opts;
+    this.cli(['init', '--hostname', 'mailroom.bench.test']);
+    const cfgPath = path.join(this.dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>;
+    // Only the inbound SMTP listener; every other listener off.
+    const listen = (cfg.listen ?? {}) as Record<string, string | null>;
+    for (const k of ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s', 'admin', 'http']) listen[k] = null;
+    listen.smtp = `127.0.0.1:${port}`;
+    cfg.listen = listen;
+    // No DNS traffic off the machine: the system resolver is not on loopback, so point the daemon's
+    // resolver at a loopback port where nothing answers (lookups fail fast, as Postfix's are off).
+    const deadDns = await freePort();
+    cfg.dns = { ...((cfg.dns ?? {}) as object), servers: [`127.0.0.1:${deadDns}`] };
+    writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
+    this.cli(['domain', 'add', domain]);
+    for (const u of users) this.cli(['user', 'add', `${u}@${domain}`, '--password-stdin'], 'bench-password-1234\n');
+    const log = openSync(this.logFile, 'a');
+    this.child = spawn(process.execPath, [CLI, '--data', this.dir, 'serve'], { stdio: ['ignore', log, log], cwd: REPO_ROOT });
+    this.child.on('exit', (code, signal) => { this.exited = true; this.exitInfo = `exit ${code ?? signal}`; });
+    await waitForSmtp(port, 30000, () => !this.exited).catch((err: Error) => {
+      throw new Error(`${err.message} ${this.exitInfo}\n--- ${this.logFile} ---\n${this.tailLog()}`);
+    });
+  }
+
+  get alive(): boolean {
+    return !!this.child && !this.exited;
+  }
+
+  tailLog(lines = 30): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** Messages in the user's INBOX, by the admin CLI's stable JSON listing. */
+  delivered(user: string): number {
+    const out = this.cli(['mail', 'ls', `${user}@${this.opts.domain}`, '--json']);
+    const list = JSON.parse(out) as unknown[];
+    return list.length;
+  }
+
+  async stop(keepDir = false): Promise<void> {
+    if (this.child && !this.exited) {
+      this.child.kill('SIGTERM');
+      const deadline = Date.now() + 10000;
+      while (!this.exited && Date.now() < deadline) await sleep(50);
+      if (!this.exited) this.child.kill('SIGKILL');
+    }
+    if (!keepDir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      rmSync(this.logFile, { force: true });
+    }
+  }
+
+  stopSync(): void {
+    if (this.child && !this.exited) this.child.kill('SIGKILL');
+  }
+}

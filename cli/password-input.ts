@@ -1,0 +1,15 @@
+// Reads a password from standard input (`--password-stdin`): never from argv, where `ps` and
+// shell history would show it.
+
+import { InputError } from '../core/errors.js';
+
+export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  // `echo pw | mailroom ...` adds one newline; strip exactly one so a password may still end in
+  // whitespace on purpose.
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!password) throw new InputError('empty_password', 'no password on standard input');
+  if (/[\r\n]/.test(password)) throw new InputError('invalid_password', 'the password on standard input must be one line');
+  return password;
+}

@@ -1,0 +1,55 @@
+// The glue between a finished SMTP transaction and the store: the accepted recipients become
+// one DeliveryTransaction (each mailbox once, however many addresses or aliases led to it),
+// the body streams in once, and commit() decides. Anything that fails aborts the whole
+// transaction, so a message reaches all of its recipients or none.
+
+import type { DeliveryReceipt, DeliveryTransaction, MailStore, User } from '../store/contracts.js';
+
+export interface LocalDelivery {
+  /** The queue id: in the Received header, the 250 reply and the logs. */
+  readonly id: string;
+  /** Streams the body, commits; aborts and rethrows on any failure. Call once. */
+  deliver(body: AsyncIterable<Buffer | string>): Promise<DeliveryReceipt>;
+  /** Gives up before deliver() (or after it failed); safe to call more than once. */
+  abort(): Promise<void>;
+}
+
+/** Unique mailboxes, in first-seen order. */
+export function uniqueMailboxes(users: Iterable<User>): User[] {
+  const seen = new Map<string, User>();
+  for (const u of users) if (!seen.has(u.id)) seen.set(u.id, u);
+  return [...seen.values()];
+}
+
+export function beginLocalDelivery(store: MailStore, users: Iterable<User>, options: { internalDate?: Date } = {}): LocalDelivery {
+  const mailboxes = uniqueMailboxes(users);
+  if (mailboxes.length === 0) throw new RangeError('a local delivery needs at least one mailbox');
+  const tx: DeliveryTransaction = store.beginDelivery(options.internalDate ? { internalDate: options.internalDate } : {});
+  for (const user of mailboxes) tx.addRecipient({ userId: user.id });
+  let settled: 'open' | 'committed' | 'aborted' = 'open';
+  let aborting: Promise<void> | null = null;
+
+  const abort = (): Promise<void> => {
+    if (settled === 'committed') return Promise.resolve();
+    settled = 'aborted';
+    aborting ??= tx.abort().catch(() => undefined);
+    return aborting;
+  };
+
+  return {
+    id: tx.id,
+    async deliver(body) {
+      if (settled !== 'open') throw new Error(`delivery ${tx.id} is already ${settled}`);
+      try {
+        await tx.writeBody(body);
+        const receipt = await tx.commit();
+        settled = 'committed';
+        return receipt;
+      } catch (err) {
+        await abort();
+        throw err;
+      }
+    },
+    abort,
+  };
+}

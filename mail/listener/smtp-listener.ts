@@ -1,0 +1,168 @@
+// The MX listener: our own net.Server, so connection limits apply before smtp-server sees a
+// socket. Each accepted socket gets a connection id, a slot in the per-IP and total limits
+// (over them: 421 4.7.0 and close), a watch on its bytes (data before our 354 is refused), and
+// is handed to the session with smtp-server's public server.connect().
+//
+// close() drains: no new connections; idle sessions get 421 4.3.2 at once, busy ones right
+// after the reply they are waiting for (a message being received finishes first); whatever is
+// left at the deadline is cut off (an unfinished delivery is then aborted by the session).
+
+import crypto from 'node:crypto';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../../core/log.js';
+import { splitHostPort } from '../../core/config.js';
+import { formatReply } from '../protocol/smtp/reply.js';
+import { replies } from '../session/smtp/replies.js';
+import type { SmtpConnectionHandle, SmtpSessionServer } from '../session/smtp/smtp-session-server.js';
+import { ClientWatch } from './client-watch.js';
+import { ConnectionLimiter } from './connection-limiter.js';
+
+export interface SmtpListenerOptions {
+  name: string; // 'smtp', for the logs
+  hostname: string;
+  limits: { connectionsPerIp: number; maxConnections: number };
+  session: SmtpSessionServer;
+  logger: Logger;
+}
+
+/** What handle() needs of a socket; a net.Socket, or an in-memory duplex in tests. */
+export type ClientSocket = Duplex & { remoteAddress?: string | undefined; remotePort?: number | undefined };
+
+interface Tracked {
+  socket: ClientSocket;
+  handle: SmtpConnectionHandle | null;
+  watch: ClientWatch;
+  release: () => void;
+}
+
+/** How long a client told 421 at shutdown may take to close its side. */
+const GOODBYE_GRACE_MS = 500;
+
+/** A connection id: short, unique enough for logs, safe in any log format. */
+export function newConnectionId(): string {
+  return crypto.randomBytes(8).toString('hex');
+}
+
+export class SmtpListener {
+  private readonly server: net.Server;
+  private readonly limiter: ConnectionLimiter;
+  private readonly open = new Map<string, Tracked>();
+  private draining = false;
+  private drained: (() => void) | null = null;
+
+  constructor(private readonly options: SmtpListenerOptions) {
+    this.limiter = new ConnectionLimiter(options.limits);
+    this.server = net.createServer({ noDelay: true }, (socket) => this.handle(socket));
+    this.server.on('error', (err) => options.logger.error('listener error', { listener: options.name, err }));
+  }
+
+  get connections(): number {
+    return this.open.size;
+  }
+
+  /** Starts listening on "host:port"; resolves with the bound address. */
+  listen(hostPort: string): Promise<net.AddressInfo> {
+    const { host, port } = splitHostPort(hostPort);
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', onError);
+        const address = this.server.address() as net.AddressInfo;
+        this.options.logger.info('listening', { listener: this.options.name, address: address.address, port: address.port, outcome: 'listening' });
+        resolve(address);
+      });
+    });
+  }
+
+  /** Takes one connected socket (from our net.Server, or a test). */
+  handle(socket: ClientSocket, remote?: { address: string; port: number }): void {
+    const { hostname, session } = this.options;
+    const remoteAddress = (remote?.address ?? socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
+    const remotePort = remote?.port ?? socket.remotePort ?? 0;
+    const cid = newConnectionId();
+    socket.on('error', () => { /* reported by the session, or the socket is being refused */ });
+
+    if (this.draining) return this.refuse(socket, cid, remoteAddress, replies.shuttingDown(hostname), 'shutting-down');
+    const admitted = this.limiter.admit(remoteAddress);
+    if (admitted !== 'ok') {
+      const reply = admitted === 'too-many' ? replies.tooManyConnections(hostname) : replies.tooManyConnectionsFromIp(hostname);
+      return this.refuse(socket, cid, remoteAddress, reply, admitted);
+    }
+
+    let released = false;
+    const tracked: Tracked = {
+      socket,
+      handle: null,
+      watch: new ClientWatch(socket, () => tracked.handle?.refuseData('data before 354')),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.limiter.release(remoteAddress);
+        this.open.delete(cid);
+        if (this.draining && this.open.size === 0) this.drained?.();
+      },
+    };
+    this.open.set(cid, tracked);
+    // smtp-server removes the plain socket's listeners at STARTTLS; the session's close covers that.
+    socket.once('close', tracked.release);
+
+    tracked.handle = session.connect(socket, { cid, remoteAddress, remotePort }, {
+      onReply: (code) => {
+        tracked.watch.reply(code);
+        if (this.draining && tracked.watch.idle) this.sayGoodbye(tracked);
+      },
+      onSecure: (tlsSocket) => {
+        tracked.watch.detach();
+        tracked.watch = new ClientWatch(tlsSocket, () => tracked.handle?.refuseData('data before 354'), { greeted: true });
+        tracked.socket = tlsSocket;
+        tlsSocket.once('close', tracked.release);
+        if (this.draining) setImmediate(() => this.sayGoodbye(tracked));
+      },
+      onClose: tracked.release,
+    });
+  }
+
+  /**
+   * Stops accepting, drains open sessions, and cuts off what is left after `drainMs`.
+   * Resolves once every connection is gone.
+   */
+  async close(drainMs = 8000): Promise<void> {
+    const { logger } = this.options;
+    if (!this.draining) {
+      this.draining = true;
+      logger.info('draining', { listener: this.options.name, connections: this.open.size, outcome: 'draining' });
+    }
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const drained = this.open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => { this.drained = resolve; });
+    for (const t of this.open.values()) {
+      if (t.watch.idle) this.sayGoodbye(t);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => { timer = setTimeout(() => resolve('deadline'), drainMs); });
+    const first = await Promise.race([drained.then(() => 'drained' as const), deadline]);
+    clearTimeout(timer);
+    if (first === 'deadline') {
+      logger.warn('drain deadline passed, closing connections', { listener: this.options.name, connections: this.open.size, outcome: 'cut-off' });
+      for (const t of [...this.open.values()]) {
+        t.socket.destroy();
+        t.release();
+      }
+    }
+    await stopped;
+  }
+
+  /** 421 4.3.2, and the socket goes after a short grace even if the client keeps its side open. */
+  private sayGoodbye(t: Tracked): void {
+    t.handle?.closeWith(replies.shuttingDown(this.options.hostname));
+    setTimeout(() => t.socket.destroy(), GOODBYE_GRACE_MS).unref();
+  }
+
+  private refuse(socket: ClientSocket, cid: string, remote: string, reply: Parameters<typeof formatReply>[0], outcome: string): void {
+    this.options.logger.info('connection refused', { listener: this.options.name, cid, qid: null, remote, outcome });
+    socket.end(formatReply(reply));
+    // A client that never closes its side must not keep the descriptor.
+    setTimeout(() => socket.destroy(), 2000).unref();
+  }
+}

@@ -1,0 +1,44 @@
+// Where a blob lives on disk: DATA/blobs/YYYYMMDD/HH/<id>, id = "YYYYMMDDHH" + 22 random
+// url-safe characters (128 bits).
+//
+// Why time-bucketed directories instead of a hash fan-out (xx/yy/): a rename is only durable
+// after an fsync of its directory, and concurrent deliveries share that fsync only if they land
+// in the same directory. With 65,536 hash directories two concurrent messages almost never do;
+// with one directory per hour every concurrent delivery does, so one directory fsync serves a
+// whole batch. Hour buckets also keep each directory to one hour of mail, make backups
+// incremental-friendly, and let a sweep walk recent mail first. The id carries its bucket, so
+// finding a blob needs no lookup.
+
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const ID_PATTERN = /^(\d{8})(\d{2})[A-Za-z0-9_-]{22}$/;
+
+export function isBlobId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** A new id for a blob created at `now` (UTC buckets, so clocks changing zone do not matter). */
+export function newBlobId(now: Date): string {
+  const bucket = `${pad(now.getUTCFullYear(), 4)}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}${pad(now.getUTCHours())}`;
+  return bucket + randomBytes(16).toString('base64url');
+}
+
+export interface BlobLocation {
+  dayDir: string;
+  hourDir: string;
+  file: string;
+}
+
+/** The paths of a blob under `blobsRoot`; null when the id is not one of ours (never a path). */
+export function locateBlob(blobsRoot: string, id: string): BlobLocation | null {
+  const m = ID_PATTERN.exec(id);
+  if (!m) return null;
+  const dayDir = path.join(blobsRoot, m[1]!);
+  const hourDir = path.join(dayDir, m[2]!);
+  return { dayDir, hourDir, file: path.join(hourDir, id) };
+}

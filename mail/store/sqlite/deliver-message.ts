@@ -1,0 +1,68 @@
+// The SQLite half of a delivery: runs inside a group-commit transaction, after the body is
+// durable. One blobs row (refcount = copies) and one search-text row however many recipients,
+// then one message row per distinct folder, each taking that folder's next UID and MODSEQ.
+
+import type { DeliveryTarget, MessageIndex, UserId } from '../contracts.js';
+import { encodeFlags, isSeen, normalizeFolderName, serializeIndex, type FolderRow } from './mail-rows.js';
+import type { MailStatements } from './mail-statements.js';
+
+export interface DeliveryJob {
+  blobId: string;
+  size: number;
+  index: MessageIndex;
+  targets: readonly DeliveryTarget[];
+  internalDate: Date;
+}
+
+export interface DeliveredCopy {
+  userId: UserId;
+  folder: string;
+  uid: number;
+  modseq: number;
+}
+
+export interface DeliveryContext {
+  statements: MailStatements;
+  /** Creates the standard folders of a user inside the current transaction. */
+  createStandardFolders(userId: UserId): void;
+  now(): Date;
+}
+
+/**
+ * The folder a target lands in. An account without folders gets its standard ones first; a
+ * folder that does not exist (a stale Sieve fileinto) falls back to INBOX rather than bouncing.
+ */
+function resolveFolder(ctx: DeliveryContext, target: DeliveryTarget): FolderRow {
+  const name = normalizeFolderName(target.folder ?? 'INBOX');
+  const { folder } = ctx.statements;
+  let row = folder.get(target.userId, name);
+  if (row) return row;
+  ctx.createStandardFolders(target.userId);
+  row = folder.get(target.userId, name) ?? folder.get(target.userId, 'INBOX');
+  if (!row) throw new Error(`no INBOX for user ${target.userId} after creating it`);
+  return row;
+}
+
+export function applyDelivery(ctx: DeliveryContext, job: DeliveryJob): DeliveredCopy[] {
+  const s = ctx.statements;
+  const copies = new Map<number, { row: FolderRow; flags: string[] }>();
+  for (const target of job.targets) {
+    const row = resolveFolder(ctx, target);
+    if (!copies.has(row.id)) copies.set(row.id, { row, flags: target.flags ?? [] });
+  }
+  const { index } = job;
+  const blob = s.insertBlob.get(
+    job.blobId, copies.size, job.size, index.subject, index.from, index.date ? index.date.getTime() : null, index.messageId,
+    serializeIndex(index), ctx.now().getTime(),
+  )!;
+  if (index.searchText) s.insertText.run(blob.id, index.searchText);
+  const delivered: DeliveredCopy[] = [];
+  const internalDate = job.internalDate.getTime();
+  for (const { row, flags } of copies.values()) {
+    const seen = isSeen(flags);
+    const next = s.appendToFolder.get(seen ? 0 : 1, job.size, row.id)!;
+    s.insertMessage.run(row.id, next.uid, next.modseq, encodeFlags(flags), seen ? 1 : 0, internalDate, job.size, blob.id);
+    delivered.push({ userId: row.user_id, folder: row.name, uid: next.uid, modseq: next.modseq });
+  }
+  return delivered;
+}

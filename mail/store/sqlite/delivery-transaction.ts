@@ -1,0 +1,112 @@
+// One inbound message as a transaction (DESIGN.md boundary 3). The body streams once, at the same
+// time into a blob file and through the MIME indexer, so it is never held in memory. commit()
+// makes the blob durable first, then hands the metadata to the group-commit queue, and resolves
+// only when both are on disk. If the metadata cannot be stored the blob is removed again.
+
+import { randomBytes } from 'node:crypto';
+import type { BlobStore, BlobWriter, DeliveryReceipt, DeliveryTarget, DeliveryTransaction } from '../contracts.js';
+import { InputError, MailroomError, TemporaryError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/log.js';
+import { createMessageIndexer, type MessageIndexer } from '../../protocol/mime/message-indexer.js';
+import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
+
+export interface DeliveryDeps {
+  blobs: BlobStore;
+  logger: Logger;
+  internalDate: Date;
+  /** Stores the metadata; resolves when it is durable. */
+  commitMetadata(job: DeliveryJob): Promise<DeliveredCopy[]>;
+  /** Told about every committed copy, after the commit. */
+  published(copies: DeliveredCopy[]): void;
+}
+
+type State = 'open' | 'writing' | 'written' | 'committing' | 'committed' | 'aborted';
+
+/** Queue ids: short, unambiguous in logs and in "250 2.0.0 Ok: queued as ...". */
+function newQueueId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+export class StoreDeliveryTransaction implements DeliveryTransaction {
+  readonly id = newQueueId();
+  private readonly targets: DeliveryTarget[] = [];
+  private readonly indexer: MessageIndexer = createMessageIndexer();
+  private writer: BlobWriter | null = null;
+  private size = 0;
+  private state: State = 'open';
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.logger = deps.logger.child({ qid: this.id });
+  }
+
+  addRecipient(target: DeliveryTarget): void {
+    if (this.state === 'committing' || this.state === 'committed' || this.state === 'aborted') {
+      throw new InputError('delivery_closed', 'recipients cannot be added after commit or abort');
+    }
+    this.targets.push(target);
+  }
+
+  async writeBody(body: AsyncIterable<Buffer | string>): Promise<{ size: number }> {
+    if (this.state !== 'open') throw new InputError('delivery_body_written', 'the body of a delivery is written once');
+    this.state = 'writing';
+    const writer = this.deps.blobs.create();
+    this.writer = writer;
+    try {
+      for await (const piece of body) {
+        if (this.state !== 'writing') throw new MailroomError('delivery_aborted', 'delivery aborted while the body was streaming');
+        const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        if (chunk.length === 0) continue;
+        this.indexer.feed(chunk);
+        await writer.write(chunk);
+        this.size += chunk.length;
+      }
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    this.state = 'written';
+    return { size: this.size };
+  }
+
+  async commit(): Promise<DeliveryReceipt> {
+    if (this.state !== 'written') throw new InputError('delivery_not_ready', `cannot commit a delivery that is ${this.state}`);
+    if (this.targets.length === 0) throw new InputError('delivery_no_recipients', 'a delivery needs at least one recipient');
+    this.state = 'committing';
+    const index = this.indexer.finish();
+    let blob: { id: string; size: number };
+    try {
+      blob = await this.writer!.commit();
+    } catch (err) {
+      this.state = 'aborted';
+      this.logger.error('could not store message body', { err });
+      throw new TemporaryError('store_write_failed', 'the message could not be stored; try again later', { cause: err });
+    }
+    let copies: DeliveredCopy[];
+    try {
+      copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, index, targets: this.targets, internalDate: this.deps.internalDate });
+    } catch (err) {
+      this.state = 'aborted';
+      await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
+      this.logger.error('could not store message metadata', { err });
+      throw new TemporaryError('store_index_failed', 'the message could not be stored; try again later', { cause: err });
+    }
+    this.state = 'committed';
+    this.deps.published(copies);
+    return {
+      id: this.id,
+      size: blob.size,
+      blobId: blob.id,
+      delivered: copies.map((c) => ({ userId: c.userId, folder: c.folder, uid: c.uid })),
+    };
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'committed' || this.state === 'committing') {
+      throw new InputError('delivery_committed', 'a committed delivery cannot be aborted');
+    }
+    if (this.state === 'aborted') return;
+    this.state = 'aborted';
+    await this.writer?.abort();
+  }
+}

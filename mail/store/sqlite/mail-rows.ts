@@ -1,0 +1,102 @@
+// Rows of the mail tables and their mapping to the contract types. Flags are stored as one
+// space-separated string (IMAP flags and keywords cannot contain spaces); the MessageIndex as
+// JSON, with its Date revived on the way out.
+
+import type { Folder, MessageIndex, MessageSummary, StoredMessage, UserId } from '../contracts.js';
+
+export interface FolderRow {
+  id: number;
+  user_id: string;
+  name: string;
+  special_use: string | null;
+  uidvalidity: number;
+  uidnext: number;
+  highest_modseq: number;
+  subscribed: number;
+  messages: number;
+  unseen: number;
+  size: number;
+}
+
+export interface SummaryRow {
+  uid: number;
+  flags: string;
+  internal_date: number;
+  size: number;
+  from_display: string | null;
+  subject: string | null;
+  date: number | null;
+}
+
+export interface MessageRow extends SummaryRow {
+  modseq: number;
+  blob_id: string;
+  index_json: string;
+  text: string | null;
+}
+
+export function encodeFlags(flags: readonly string[]): string {
+  return [...new Set(flags.map((f) => f.trim()).filter((f) => f !== '' && !/\s/.test(f)))].join(' ');
+}
+
+export function decodeFlags(text: string): string[] {
+  return text === '' ? [] : text.split(' ');
+}
+
+export function isSeen(flags: readonly string[]): boolean {
+  return flags.some((f) => f.toLowerCase() === '\\seen');
+}
+
+export function toFolder(row: FolderRow): Folder {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    specialUse: row.special_use,
+    uidValidity: row.uidvalidity,
+    uidNext: row.uidnext,
+    highestModseq: row.highest_modseq,
+    messages: row.messages,
+    unseen: row.unseen,
+    size: row.size,
+    subscribed: row.subscribed === 1,
+  };
+}
+
+export function toSummary(row: SummaryRow, folder: string): MessageSummary {
+  return {
+    uid: row.uid,
+    folder,
+    flags: decodeFlags(row.flags),
+    internalDate: new Date(row.internal_date),
+    size: row.size,
+    from: row.from_display,
+    subject: row.subject,
+    date: row.date === null ? null : new Date(row.date),
+  };
+}
+
+/** The index as stored: without its search text, which lives in the FTS table. */
+export function serializeIndex(index: MessageIndex): string {
+  return JSON.stringify({ ...index, searchText: undefined });
+}
+
+export function toStoredMessage(row: MessageRow, userId: UserId, folder: string): StoredMessage {
+  const parsed = JSON.parse(row.index_json) as Omit<MessageIndex, 'date'> & { date: string | null };
+  const index: MessageIndex = { ...parsed, date: parsed.date === null ? null : new Date(parsed.date), searchText: row.text ?? '' };
+  return {
+    userId,
+    folder,
+    uid: row.uid,
+    modseq: row.modseq,
+    flags: decodeFlags(row.flags),
+    internalDate: new Date(row.internal_date),
+    size: row.size,
+    blobId: row.blob_id,
+    index,
+  };
+}
+
+/** IMAP says INBOX is case-insensitive; every other name is taken as written. */
+export function normalizeFolderName(name: string): string {
+  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+}
