@@ -53,3 +53,32 @@ export const silentLogger: Logger = {
   debug() {}, info() {}, warn() {}, error() {},
   child() { return silentLogger; },
 };
+
+/**
+ * A sink that gathers the lines of one event-loop turn and writes them with one call. stdout to
+ * a file or pipe is a synchronous write on Linux, so a busy daemon writing three lines per
+ * message would otherwise spend its time in write(2). The lines of the current turn are written
+ * when the process exits normally; a SIGKILL can lose at most that turn's lines.
+ */
+export function createBufferedSink(write: (text: string) => void, maxBytes = 64 * 1024): LogSink & { flush(): void } {
+  let pending: string[] = [];
+  let bytes = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    bytes = 0;
+    write(text);
+  };
+  return {
+    write(line: string) {
+      pending.push(line);
+      bytes += line.length;
+      if (bytes >= maxBytes) flush();
+      else if (!scheduled) { scheduled = true; setImmediate(flush); }
+    },
+    flush,
+  };
+}

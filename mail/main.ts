@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../core/config.js';
-import { createLogger, type Logger } from '../core/log.js';
+import { writeSync } from 'node:fs';
+import { createBufferedSink, createLogger, type Logger } from '../core/log.js';
 import { createDiskReserveCheck } from './delivery/disk-reserve.js';
 import { PregreetGate } from './pipeline/pregreet-gate.js';
 import { SmtpListener } from './listener/smtp-listener.js';
@@ -44,7 +45,7 @@ export async function runMailDaemon(dataDir: string): Promise<void> {
 
 export async function startMailDaemon(dataDir: string, options: { handleSignals?: boolean; logger?: Logger } = {}): Promise<MailDaemon> {
   const config = loadConfig(dataDir);
-  const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' } });
+  const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' }, sink: stdoutSink() });
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   let blobs: FsBlobStore;
   let mailStore: SqliteMailStore;
@@ -169,4 +170,13 @@ function reverseLookup(config: Config): SmtpSessionDeps['reverseLookup'] {
 
 function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+/** JSON lines to stdout, one write per event-loop turn; what is pending is written at exit. */
+function stdoutSink() {
+  let exiting = false;
+  // At exit there are no more turns: write the rest synchronously.
+  const sink = createBufferedSink((text) => { if (exiting) writeSync(1, text); else process.stdout.write(text); });
+  process.once('exit', () => { exiting = true; sink.flush(); });
+  return sink;
 }
