@@ -1,0 +1,37 @@
+// Connection limits for outbound delivery: at most `perDomain` sessions to one destination at a
+// time (receivers throttle or block senders that open many; Postfix defaults to 20, big providers
+// prefer a few) and `total` overall (our own sockets and memory).
+
+export interface DestinationLimits {
+  total: number;
+  perDomain: number;
+}
+
+export const DEFAULT_DESTINATION_LIMITS: DestinationLimits = { total: 20, perDomain: 2 };
+
+export class DestinationLimiter {
+  private readonly perDomain = new Map<string, number>();
+  private total = 0;
+
+  constructor(private readonly limits: DestinationLimits = DEFAULT_DESTINATION_LIMITS) {}
+
+  /** Takes a slot for `domain`, or returns false when a limit is reached. */
+  tryAcquire(domain: string): boolean {
+    const current = this.perDomain.get(domain) ?? 0;
+    if (this.total >= this.limits.total || current >= this.limits.perDomain) return false;
+    this.perDomain.set(domain, current + 1);
+    this.total++;
+    return true;
+  }
+
+  release(domain: string): void {
+    const current = this.perDomain.get(domain) ?? 0;
+    if (current <= 1) this.perDomain.delete(domain);
+    else this.perDomain.set(domain, current - 1);
+    if (this.total > 0) this.total--;
+  }
+
+  inUse(domain?: string): number {
+    return domain === undefined ? this.total : this.perDomain.get(domain) ?? 0;
+  }
+}

@@ -1,0 +1,272 @@
+// The durable outbound spool. enqueue() resolves only when the body file is durable (fsync of
+// file and directory, through FsBlobStore in DATA/queue) and the message's rows are committed
+// (WAL, synchronous=FULL, shared commits through TransactionBatcher). Order matters: file first,
+// rows second, so a crash leaves at worst an unreferenced file (swept at open), never a row
+// pointing at nothing; the rows of one message go in one transaction, so a message is either
+// wholly queued or not at all.
+//
+// A recipient marked delivered is never selected again. The one window left is between the remote
+// server's 250 and our commit of "delivered" (RFC 1047): a crash there sends that copy again,
+// which is the accepted trade-off in every MTA; the commit follows the reply immediately.
+
+import type { Readable } from 'node:stream';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import { normalizeAddress } from '../../core/address.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { FsBlobStore } from '../store/fs/blob-store.js';
+import { migrate, type Db } from '../store/sqlite/database.js';
+import { QUEUE_SCHEMA_STEPS } from './spool-schema.js';
+import { TransactionBatcher } from './transaction-batcher.js';
+
+export type RecipientState = 'pending' | 'deferred' | 'delivered' | 'failed';
+
+export interface QueueEnvelope {
+  /** Envelope sender; '' is the null sender (bounces). */
+  from: string;
+  recipients: string[];
+}
+
+export interface QueuedRecipient {
+  address: string;
+  domain: string;
+  state: RecipientState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  lastReply: string | null;
+  /** Enhanced status code of the last outcome, e.g. 4.4.1. */
+  status: string | null;
+  remoteMta: string | null;
+  bounce: 'none' | 'pending' | 'sent';
+}
+
+export interface QueuedMessage {
+  id: string;
+  sender: string;
+  size: number;
+  queuedAt: number;
+  isBounce: boolean;
+  recipients: QueuedRecipient[];
+}
+
+/** What one attempt decided for one recipient; the runner computes it, the spool stores it. */
+export interface RecipientUpdate {
+  address: string;
+  state: 'delivered' | 'deferred' | 'failed';
+  reply: string;
+  status: string;
+  remoteMta?: string | null;
+  /** For `deferred`: when to try again. */
+  nextAttemptAt?: number;
+}
+
+export interface OutboundSpoolOptions {
+  db: Db;
+  /** The spool directory (DATA/queue); bodies go to DIR/blobs, partial writes to DIR/tmp. */
+  spoolDir: string;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface EnqueueOptions {
+  /** A DSN produced by this queue; recorded so `queue ls` can tell them apart. */
+  isBounce?: boolean;
+}
+
+/** Unreferenced bodies younger than this may be an enqueue in progress in another process. */
+const ORPHAN_GRACE_MS = 10 * 60_000;
+
+interface RecipientRow {
+  message_id: string; address: string; domain: string; state: RecipientState; attempts: number; next_attempt_at: number;
+  last_attempt_at: number | null; last_reply: string | null; status: string | null; remote_mta: string | null; bounce: 'none' | 'pending' | 'sent';
+}
+interface MessageRow { id: string; sender: string; size: number; queued_at: number; is_bounce: number }
+
+export class OutboundSpool {
+  private readonly batcher: TransactionBatcher;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+
+  private constructor(private readonly db: Db, readonly blobs: FsBlobStore, options: OutboundSpoolOptions) {
+    this.batcher = new TransactionBatcher(db);
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  static async open(options: OutboundSpoolOptions): Promise<OutboundSpool> {
+    migrate(options.db, 'queue', QUEUE_SCHEMA_STEPS);
+    const blobs = await FsBlobStore.open({ dataDir: options.spoolDir, ...(options.logger ? { logger: options.logger } : {}) });
+    const spool = new OutboundSpool(options.db, blobs, options);
+    await spool.sweepOrphans();
+    return spool;
+  }
+
+  /** Stores the message durably; resolves with its queue id only once file and rows are durable. */
+  async enqueue(envelope: QueueEnvelope, body: AsyncIterable<Buffer | string>, options: EnqueueOptions = {}): Promise<string> {
+    const sender = envelope.from === '' ? '' : normalizeAddress(envelope.from);
+    if (sender === null) throw new InputError('queue_sender_invalid', `invalid envelope sender ${JSON.stringify(envelope.from)}`);
+    const recipients = [...new Set(envelope.recipients.map((r) => {
+      const a = normalizeAddress(r);
+      if (!a) throw new InputError('queue_recipient_invalid', `invalid recipient ${JSON.stringify(r)}`);
+      return a;
+    }))];
+    if (recipients.length === 0) throw new InputError('queue_no_recipients', 'a queued message needs at least one recipient');
+
+    const writer = this.blobs.create();
+    let size: number;
+    try {
+      for await (const chunk of body) await writer.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      ({ size } = await writer.commit());
+    } catch (err) {
+      await writer.abort().catch(() => undefined);
+      throw err;
+    }
+    const id = writer.id;
+    const queuedAt = this.now();
+    try {
+      await this.batcher.run(() => {
+        this.db.prepare('INSERT INTO queue_messages (id, sender, size, queued_at, is_bounce) VALUES (?, ?, ?, ?, ?)').run(id, sender, size, queuedAt, options.isBounce ? 1 : 0);
+        const insert = this.db.prepare("INSERT INTO queue_recipients (message_id, address, domain, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)");
+        for (const r of recipients) insert.run(id, r, r.slice(r.lastIndexOf('@') + 1), queuedAt);
+      });
+    } catch (err) {
+      await this.blobs.remove(id).catch(() => undefined);
+      throw err;
+    }
+    this.logger.info('queued', { qid: id, from: sender, rcpts: recipients.length, size });
+    return id;
+  }
+
+  list(): QueuedMessage[] {
+    const messages = this.db.prepare('SELECT * FROM queue_messages ORDER BY queued_at, id').all() as MessageRow[];
+    const rows = this.db.prepare('SELECT * FROM queue_recipients ORDER BY message_id, rowid').all() as RecipientRow[];
+    const byMessage = new Map<string, RecipientRow[]>();
+    for (const r of rows) (byMessage.get(r.message_id) ?? byMessage.set(r.message_id, []).get(r.message_id)!).push(r);
+    return messages.map((m) => toMessage(m, byMessage.get(m.id) ?? []));
+  }
+
+  get(id: string): QueuedMessage | null {
+    const m = this.db.prepare('SELECT * FROM queue_messages WHERE id = ?').get(id) as MessageRow | undefined;
+    if (!m) return null;
+    return toMessage(m, this.db.prepare('SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY rowid').all(id) as RecipientRow[]);
+  }
+
+  /** Recipients due at `now` (pending or deferred), oldest due first, grouped by message. */
+  due(now: number, limit = 1000): { message: QueuedMessage; recipients: QueuedRecipient[] }[] {
+    const rows = this.db.prepare("SELECT * FROM queue_recipients WHERE state IN ('pending', 'deferred') AND next_attempt_at <= ? ORDER BY next_attempt_at, message_id LIMIT ?").all(now, limit) as RecipientRow[];
+    const groups = new Map<string, { message: QueuedMessage; recipients: QueuedRecipient[] }>();
+    for (const row of rows) {
+      let group = groups.get(row.message_id);
+      if (!group) {
+        const message = this.get(row.message_id);
+        if (!message) continue;
+        group = { message, recipients: [] };
+        groups.set(row.message_id, group);
+      }
+      group.recipients.push(toRecipient(row));
+    }
+    return [...groups.values()];
+  }
+
+  /** The earliest time any recipient is due; null when nothing waits. */
+  nextDueAt(): number | null {
+    const row = this.db.prepare("SELECT MIN(next_attempt_at) AS at FROM queue_recipients WHERE state IN ('pending', 'deferred')").get() as { at: number | null };
+    return row.at;
+  }
+
+  /**
+   * Stores one attempt's outcome. A recipient already delivered or failed is never changed
+   * again (a stale result cannot undo a final state). Failed recipients of a message with a
+   * non-null sender get a pending bounce in the same transaction, so a crash cannot lose it.
+   */
+  async recordAttempt(messageId: string, updates: RecipientUpdate[]): Promise<void> {
+    const now = this.now();
+    await this.batcher.run(() => {
+      const m = this.db.prepare('SELECT sender, is_bounce FROM queue_messages WHERE id = ?').get(messageId) as { sender: string; is_bounce: number } | undefined;
+      if (!m) return; // removed by an admin meanwhile
+      const bounce = m.sender !== '' ? 'pending' : 'none';
+      const stmt = this.db.prepare(`UPDATE queue_recipients SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?, status = ?,
+        remote_mta = ?, next_attempt_at = ?, bounce = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`);
+      for (const u of updates) {
+        stmt.run(u.state, now, u.reply.slice(0, 2000), u.status, u.remoteMta ?? null, u.state === 'deferred' ? (u.nextAttemptAt ?? now) : now,
+          u.state === 'failed' ? bounce : 'none', messageId, u.address);
+      }
+    });
+    await this.finishIfDone(messageId);
+  }
+
+  /** Messages with failed recipients whose bounce is not yet handed off. */
+  pendingBounces(): { message: QueuedMessage; recipients: QueuedRecipient[] }[] {
+    const ids = this.db.prepare("SELECT DISTINCT message_id FROM queue_recipients WHERE bounce = 'pending'").all() as { message_id: string }[];
+    return ids.map(({ message_id }) => this.get(message_id)).filter((m): m is QueuedMessage => m !== null)
+      .map((message) => ({ message, recipients: message.recipients.filter((r) => r.bounce === 'pending') }));
+  }
+
+  async markBounced(messageId: string, addresses: string[]): Promise<void> {
+    await this.batcher.run(() => {
+      const stmt = this.db.prepare("UPDATE queue_recipients SET bounce = 'sent' WHERE message_id = ? AND address = ? AND bounce = 'pending'");
+      for (const a of addresses) stmt.run(messageId, a);
+    });
+    await this.finishIfDone(messageId);
+  }
+
+  /** Makes every waiting recipient of the message due now; NotFoundError when there is no such message. */
+  async retryNow(id: string): Promise<number> {
+    if (!this.get(id)) throw new NotFoundError('queue_message_not_found', `no queued message ${id}`);
+    let changed = 0;
+    await this.batcher.run(() => {
+      changed = this.db.prepare("UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('pending', 'deferred')").run(this.now(), id).changes;
+    });
+    return changed;
+  }
+
+  /** Drops a message without delivering or bouncing it (an admin's `queue rm`). */
+  async remove(id: string): Promise<void> {
+    if (!this.get(id)) throw new NotFoundError('queue_message_not_found', `no queued message ${id}`);
+    await this.deleteMessage(id);
+    this.logger.info('removed from queue', { qid: id });
+  }
+
+  openBody(id: string): Readable {
+    return this.blobs.open(id);
+  }
+
+  private async finishIfDone(id: string): Promise<void> {
+    const open = this.db.prepare("SELECT COUNT(*) AS n FROM queue_recipients WHERE message_id = ? AND (state IN ('pending', 'deferred') OR bounce = 'pending')").get(id) as { n: number };
+    if (open.n > 0 || !this.get(id)) return;
+    await this.deleteMessage(id);
+    this.logger.info('message done, removed from queue', { qid: id });
+  }
+
+  /** Rows first, file second: a crash in between leaves an orphan file, which the sweep removes. */
+  private async deleteMessage(id: string): Promise<void> {
+    await this.batcher.run(() => { this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(id); });
+    await this.blobs.remove(id);
+  }
+
+  private async sweepOrphans(): Promise<void> {
+    const known = this.db.prepare('SELECT 1 FROM queue_messages WHERE id = ?');
+    // File times are wall-clock times, whatever clock the queue itself runs on.
+    const cutoff = Date.now() - ORPHAN_GRACE_MS;
+    let removed = 0;
+    for await (const id of this.blobs.list()) {
+      if (known.get(id)) continue;
+      const mtime = await this.blobs.modifiedAt(id);
+      if (mtime && mtime.getTime() >= cutoff) continue;
+      await this.blobs.remove(id);
+      removed++;
+    }
+    if (removed > 0) this.logger.info('removed spool files without queue rows (interrupted enqueue or removal)', { removed });
+  }
+}
+
+function toRecipient(r: RecipientRow): QueuedRecipient {
+  return {
+    address: r.address, domain: r.domain, state: r.state, attempts: r.attempts, nextAttemptAt: r.next_attempt_at,
+    lastAttemptAt: r.last_attempt_at, lastReply: r.last_reply, status: r.status, remoteMta: r.remote_mta, bounce: r.bounce,
+  };
+}
+
+function toMessage(m: MessageRow, rows: RecipientRow[]): QueuedMessage {
+  return { id: m.id, sender: m.sender, size: m.size, queuedAt: m.queued_at, isBounce: m.is_bounce === 1, recipients: rows.map(toRecipient) };
+}
