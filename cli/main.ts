@@ -9,10 +9,13 @@ export const USAGE = `usage: mailroom [--data DIR] COMMAND ...
 
   init --hostname HOST          create DIR/config.json, self-signed TLS, secrets
   serve                         run the mail daemon
-  domain add|rm|ls [NAME]
+  domain add|rm|ls [NAME]       (add creates the domain's DKIM keys)
+  domain dkim-rotate NAME | dkim-retire NAME SELECTOR
   user add ADDR --password-stdin [--quota SIZE] | rm ADDR | ls [DOMAIN] | passwd ADDR --password-stdin | quota ADDR SIZE
   alias add ADDR TARGET[,TARGET] | rm ADDR | ls [DOMAIN]     (@domain = catch-all)
   mail ls ADDR [--folder F] [--json] | cat ADDR UID [--folder F]
+  queue ls [--json] | retry ID | rm ID
+  dns DOMAIN [--json] [--check] records to publish: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, autoconfig
 
 DIR defaults to $MAILROOM_DATA, else /var/lib/mailroom.`;
 
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof MailroomError) {
       process.stderr.write(`mailroom: ${err.message}\n`);
-      return 1;
+      return err.code === 'usage' ? 2 : 1;
     }
     process.stderr.write(`mailroom: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;

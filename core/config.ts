@@ -21,6 +21,14 @@ const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return n;
 });
 
+/** Seconds, as a number or "90s", "30m", "12h", "5d". */
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const m = typeof v === 'number' ? [String(v), String(v), 's'] : /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(v.trim());
+  const n = m ? Number(m[1]) * ({ s: 1, '': 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2]!]! : NaN;
+  if (!Number.isFinite(n) || n <= 0) { ctx.addIssue({ code: 'custom', message: 'must be a positive number of seconds or a duration like 30m, 12h, 5d' }); return z.NEVER; }
+  return n;
+});
+
 const hostname = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS host name');
 
 export const DEV_LISTEN = {
@@ -74,6 +82,11 @@ export const configSchema = z.strictObject({
     maxErrors: z.number().int().min(1).max(1000).default(10),
     /** Below this much free space in the data directory, mail is deferred with 452 4.3.1. */
     diskReserve: size.default(512 * 1024 * 1024),
+    /** Per authenticated user on the submission ports; over them: 450 4.7.1. */
+    submission: z.strictObject({
+      messagesPerHour: z.number().int().min(1).max(1_000_000).default(200),
+      recipientsPerHour: z.number().int().min(1).max(10_000_000).default(1000),
+    }).prefault({}),
   }).prefault({}),
   dns: z.strictObject({
     servers: z.array(hostPort).default([]),
@@ -85,6 +98,31 @@ export const configSchema = z.strictObject({
       username: z.string().optional(),
       password: z.string().optional(),
     }).nullable().default(null),
+    /** The SMTP port of MX hosts: 25, except in tests. */
+    port: z.number().int().min(1).max(65535).default(25),
+  }).prefault({}),
+  queue: z.strictObject({
+    /** Give up (and bounce) after this long: seconds, or a duration like "5d", "12h", "30m". */
+    maxAge: duration.default(5 * 24 * 3600),
+    concurrency: z.strictObject({
+      total: z.number().int().min(1).max(10_000).default(20),
+      perDomain: z.number().int().min(1).max(1000).default(2),
+    }).prefault({}),
+    /** Seconds between looks at the spool for due mail (and `mailroom queue retry`). */
+    pollInterval: duration.default(5),
+  }).prefault({}),
+  inbound: z.strictObject({
+    /**
+     * Verify SPF, DKIM, DMARC and ARC of every message the MX receives and head it with an
+     * Authentication-Results field; DMARC p=reject failures are refused (550 5.7.1).
+     */
+    verify: z.boolean().default(true),
+    /** Seconds one verification may take (DNS included); past it: temperror, accepted. */
+    verifyTimeout: duration.default(15),
+  }).prefault({}),
+  dmarc: z.strictObject({
+    /** A DMARC failure under p=quarantine: file into the recipients' Junk folder, or accept. */
+    quarantine: z.enum(['junk', 'accept']).default('junk'),
   }).prefault({}),
   auth: z.strictObject({
     /** Allow password mechanisms without TLS. Off: never, loopback included. */
@@ -148,4 +186,9 @@ export function splitHostPort(value: string): { host: string; port: number } {
   if (host.startsWith('[')) host = host.slice(1, -1);
   if (host === '*') host = '::';
   return { host, port: Number(value.slice(i + 1)) };
+}
+
+/** The outbound spool's directory (bodies of queued messages), under the data directory. */
+export function queueDir(config: Config): string {
+  return path.join(config.dataDir, 'queue');
 }

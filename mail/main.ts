@@ -2,7 +2,11 @@
 // implementations, starts the listeners and owns the process's signals. Nothing below here
 // reads config files or the environment.
 //
-// Listeners: `listen.smtp` (the MX) for now; submission, IMAP and POP3 belong to later issues.
+// Listeners: `listen.smtp` (the MX), `listen.submission` (587, STARTTLS),
+// `listen.submissions` (465, implicit TLS), `listen.pop3` (110, STLS) and `listen.pop3s` (995);
+// IMAP belongs to a later issue.
+// The outbound queue (DATA/queue + the queue tables) runs here too: the QueueRunner delivers
+// what submission spooled, and DSNs go to local senders' mailboxes or back into the spool.
 // Shutdown (SIGTERM/SIGINT): stop accepting, answer 421 4.3.2 to new commands, let messages
 // being received finish (or abort them at the drain deadline), close the store and the
 // database; a hard deadline ends the process 9.5 s after the signal whatever happens.
@@ -11,7 +15,7 @@ import dns from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig, type Config } from '../core/config.js';
+import { loadConfig, queueDir, type Config } from '../core/config.js';
 import { writeSync } from 'node:fs';
 import { createBufferedSink, createLogger, type Logger } from '../core/log.js';
 import { createDiskReserveCheck } from './delivery/disk-reserve.js';
@@ -23,6 +27,25 @@ import { DATABASE_FILE, openDatabase } from './store/sqlite/database.js';
 import { SqliteDirectory } from './store/sqlite/directory.js';
 import { SqliteMailStore } from './store/sqlite/mail-store.js';
 import { FsBlobStore } from './store/fs/blob-store.js';
+import { AuthPenalty } from './auth/auth-penalty.js';
+import { startPop3Service, type Pop3Service } from './session/pop3/index.js';
+import { createBounceHandOff } from './delivery/bounce-hand-off.js';
+import { dkimMessageSigner, startSigningDir } from './delivery/dkim-message-signer.js';
+import type { MessageSigner } from './delivery/message-signer.js';
+import { createDkimSigner } from './queue/dkim-signer.js';
+import { FsDkimKeyStore } from './store/fs/dkim-key-store.js';
+import { createDnsLookup } from './queue/dns-lookup.js';
+import { MessageSpool } from './delivery/message-spool.js';
+import { createMailauthResolver } from './pipeline/mailauth-resolver.js';
+import { createMessageAuthenticator } from './pipeline/message-auth.js';
+import { deliverToDomain } from './queue/domain-delivery.js';
+import { QueueRunner } from './queue/queue-runner.js';
+import { DEFAULT_RETRY_STEPS_MS } from './queue/retry-schedule.js';
+import { OutboundSpool } from './queue/spool.js';
+import type { SubmissionDeps } from './session/submission/deps.js';
+import { SenderRateLimit } from './session/submission/sender-rate-limit.js';
+import { createSubmissionSessionServer } from './session/submission/submission-session-server.js';
+
 
 /** Whole-process deadline after a stop signal. */
 const HARD_DEADLINE_MS = 9_500;
@@ -43,16 +66,31 @@ export async function runMailDaemon(dataDir: string): Promise<void> {
   await daemon.stopped;
 }
 
-export async function startMailDaemon(dataDir: string, options: { handleSignals?: boolean; logger?: Logger } = {}): Promise<MailDaemon> {
+export interface MailDaemonOptions {
+  handleSignals?: boolean;
+  logger?: Logger;
+  /** Signing of submitted mail; default DKIM with the domain's active keys (DATA/dkim). */
+  signer?: MessageSigner;
+}
+
+export async function startMailDaemon(dataDir: string, options: MailDaemonOptions = {}): Promise<MailDaemon> {
   const config = loadConfig(dataDir);
   const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' }, sink: stdoutSink() });
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   let blobs: FsBlobStore;
   let mailStore: SqliteMailStore;
+  let spool: OutboundSpool;
   try {
     blobs = await FsBlobStore.open({ dataDir: config.dataDir, logger });
     mailStore = new SqliteMailStore({ db, blobs, logger });
   } catch (err) {
+    db.close();
+    throw err;
+  }
+  try {
+    spool = await OutboundSpool.open({ db, spoolDir: queueDir(config), logger: logger.child({ component: 'queue' }) });
+  } catch (err) {
+    await mailStore.close().catch(() => undefined);
     db.close();
     throw err;
   }
@@ -72,7 +110,64 @@ export async function startMailDaemon(dataDir: string, options: { handleSignals?
     },
   });
 
-  const session = new SmtpSessionServer({
+  // DKIM: every submitted message is signed for the sender's domain with its active keys (none:
+  // unsigned). Messages being signed spill to DATA/signing, never whole into memory.
+  const signingDir = path.join(config.dataDir, 'signing');
+  let signer: MessageSigner;
+  try {
+    await startSigningDir(signingDir);
+    signer = options.signer ?? dkimMessageSigner(createDkimSigner({ keys: new FsDkimKeyStore({ dataDir: config.dataDir }) }), signingDir);
+  } catch (err) {
+    await mailStore.close().catch(() => undefined);
+    db.close();
+    throw err;
+  }
+
+  // Inbound verification on the MX: messages wait in DATA/tmp/inbound (memory up to 256 KB)
+  // while SPF/DKIM/DMARC/ARC are checked. DNS timeouts are short (2 s, 2 tries per query) and
+  // the whole verification is bounded (inbound.verifyTimeout): a dead resolver gives temperror
+  // results and the message is still accepted, it never hangs the session.
+  let inboundAuth: SmtpSessionDeps['inboundAuth'] = null;
+  if (config.inbound.verify) {
+    try {
+      inboundAuth = {
+        spool: await MessageSpool.start(path.join(config.dataDir, 'tmp', 'inbound')),
+        authenticator: createMessageAuthenticator({
+          hostname: config.hostname,
+          resolver: createMailauthResolver({ servers: config.dns.servers, timeoutMs: 2000, tries: 2 }),
+          dmarcQuarantine: config.dmarc.quarantine,
+          timeoutMs: config.inbound.verifyTimeout * 1000,
+        }),
+      };
+    } catch (err) {
+      await mailStore.close().catch(() => undefined);
+      db.close();
+      throw err;
+    }
+  }
+
+  const dnsLookup = createDnsLookup({ servers: config.dns.servers });
+  const relay = config.outbound.relay;
+  // Called only once the runner exists (after an enqueue).
+  const kickQueue = () => runner.kick();
+  const runner: QueueRunner = new QueueRunner({
+    spool,
+    deliver: (domain, message) => deliverToDomain(domain, message, {
+      dns: dnsLookup,
+      heloName: config.hostname,
+      mxPort: config.outbound.port,
+      relay: relay ? { host: relay.host, port: relay.port, ...(relay.username !== undefined ? { username: relay.username } : {}), ...(relay.password !== undefined ? { password: relay.password } : {}) } : null,
+    }),
+    handOffBounce: createBounceHandOff({ directory, mailStore, queue: spool, onQueued: kickQueue }),
+    hostname: config.hostname,
+    retry: { steps: DEFAULT_RETRY_STEPS_MS, maxAgeMs: config.queue.maxAge * 1000 },
+    limits: { total: config.queue.concurrency.total, perDomain: config.queue.concurrency.perDomain },
+    pollIntervalMs: config.queue.pollInterval * 1000,
+    logger: logger.child({ component: 'queue' }),
+  });
+
+  const tls = readTls(config, logger);
+  const sessionDeps: SmtpSessionDeps = {
     hostname: config.hostname,
     limits: {
       maxMessageSize: config.limits.maxMessageSize,
@@ -81,20 +176,38 @@ export async function startMailDaemon(dataDir: string, options: { handleSignals?
       idleTimeout: config.limits.idleTimeout,
       maxErrors: config.limits.maxErrors,
     },
-    tls: readTls(config, logger),
+    tls,
     directory,
     mailStore,
     checks: [disk],
     logger,
     reverseLookup: reverseLookup(config),
     pregreet: new PregreetGate({ waitMs: config.limits.greetingWait }),
-  });
+  };
+  // Verification belongs to the MX only; submission's own DATA handler never looks at it.
+  const session = new SmtpSessionServer({ ...sessionDeps, inboundAuth });
+  // One penalty table for every protocol: an IP's failed logins count across SMTP and POP3.
+  const authPenalty = new AuthPenalty();
+  let pop3: Pop3Service | null = null;
+  const submissionDeps: SubmissionDeps = {
+    queue: spool,
+    onQueued: kickQueue,
+    penalty: authPenalty,
+    rateLimit: new SenderRateLimit(config.limits.submission),
+    signer,
+    allowInsecureAuth: config.auth.allowInsecure,
+    implicitTls: false,
+  };
+  const submission = createSubmissionSessionServer(sessionDeps, submissionDeps);
+  const submissions = createSubmissionSessionServer(sessionDeps, { ...submissionDeps, implicitTls: true });
 
   const listeners: SmtpListener[] = [];
   const addresses: Record<string, { address: string; port: number }> = {};
   const closeAll = async () => {
-    await Promise.allSettled(listeners.map((l) => l.close(DRAIN_MS)));
-    await session.settled();
+    // The runner's attempts get the same drain time as the sessions; what is still running then
+    // stays pending in the spool and is tried again after the restart.
+    await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
+    await Promise.allSettled([session.settled(), submission.settled(), submissions.settled()]);
     // smtp-server reports closed sessions on the next turn; let their log lines out first.
     await new Promise((resolve) => setImmediate(resolve));
     await mailStore.close();
@@ -110,6 +223,31 @@ export async function startMailDaemon(dataDir: string, options: { handleSignals?
     } else {
       logger.warn('no SMTP listener configured (listen.smtp is null)', { outcome: 'disabled' });
     }
+    if (config.listen.submission) {
+      const l = new SmtpListener({ name: 'submission', hostname: config.hostname, limits: config.limits, session: submission, logger });
+      listeners.push(l);
+      const bound = await l.listen(config.listen.submission);
+      addresses.submission = { address: bound.address, port: bound.port };
+    }
+    if (config.listen.submissions && tls) {
+      const l = new SmtpListener({ name: 'submissions', hostname: config.hostname, limits: config.limits, session: submissions, logger, implicitTls: tls });
+      listeners.push(l);
+      const bound = await l.listen(config.listen.submissions);
+      addresses.submissions = { address: bound.address, port: bound.port };
+    } else if (config.listen.submissions) {
+      logger.warn('no TLS certificate: implicit-TLS submission (listen.submissions) disabled', { outcome: 'disabled' });
+    }
+    pop3 = await startPop3Service({
+      hostname: config.hostname,
+      listen: { pop3: config.listen.pop3, pop3s: config.listen.pop3s },
+      tls, // null: no STLS and no 995 listener (it warns)
+      // RFC 1939 section 3: the autologout timer is at least 10 minutes.
+      limits: { ...config.limits, idleTimeout: Math.max(config.limits.idleTimeout, 600) },
+      allowInsecureAuth: config.auth.allowInsecure,
+      directory, mailStore, logger, authPenalty,
+    });
+    Object.assign(addresses, pop3.addresses);
+    runner.start();
   } catch (err) {
     await closeAll().catch(() => undefined);
     throw err;

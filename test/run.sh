@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: real clients and peers (see ../shared/PEERS.md).
-DEBIAN_PACKAGES=(openssl swaks postfix python3 ca-certificates dnsmasq-base)
+DEBIAN_PACKAGES=(openssl swaks postfix python3 ca-certificates dnsmasq-base fetchmail)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${DEBIAN_PACKAGES[@]}"; do

@@ -15,6 +15,8 @@ export interface MailroomOptions {
   port: number;
   domain: string;
   users: string[];
+  /** SPF/DKIM/DMARC verification of inbound mail (config inbound.verify). */
+  verify?: boolean;
 }
 
 export class MailroomInstance {
@@ -57,6 +59,9 @@ export class MailroomInstance {
     // resolver at a loopback port where nothing answers (lookups fail fast, as Postfix's are off).
     const deadDns = await freePort();
     cfg.dns = { ...((cfg.dns ?? {}) as object), servers: [`127.0.0.1:${deadDns}`] };
+    // Like for like: the Postfix baseline runs no SPF/DKIM/DMARC milter, so verification is off
+    // unless the bench is asked for it (--verify).
+    cfg.inbound = { ...((cfg.inbound ?? {}) as object), verify: this.opts.verify ?? false };
     writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
     this.cli(['domain', 'add', domain]);
     for (const u of users) this.cli(['user', 'add', `${u}@${domain}`, '--password-stdin'], 'bench-password-1234\n');

@@ -7,6 +7,8 @@ import { userCommand } from './user.js';
 import { aliasCommand } from './alias.js';
 import { mailCommand } from './mail.js';
 import { serveCommand } from './serve.js';
+import { dnsCommand } from './dns.js';
+import { queueCommand } from './queue.js';
 
 export type Command = (args: CliArgs) => Promise<number>;
 
@@ -17,4 +19,6 @@ export const commands: Record<string, Command> = {
   alias: aliasCommand,
   mail: mailCommand,
   serve: serveCommand,
+  dns: dnsCommand,
+  queue: queueCommand,
 };

@@ -8,8 +8,12 @@ import type { DeliveryReceipt, DeliveryTransaction, MailStore, User } from '../s
 export interface LocalDelivery {
   /** The queue id: in the Received header, the 250 reply and the logs. */
   readonly id: string;
-  /** Streams the body, commits; aborts and rethrows on any failure. Call once. */
-  deliver(body: AsyncIterable<Buffer | string>): Promise<DeliveryReceipt>;
+  /**
+   * Streams the body, commits; aborts and rethrows on any failure. Call once. `folder` (default
+   * INBOX) is where every mailbox files it: the MX decides it only after verifying the message
+   * (DMARC p=quarantine goes to Junk), so recipients are added here, not at begin.
+   */
+  deliver(body: AsyncIterable<Buffer | string>, options?: { folder?: string }): Promise<DeliveryReceipt>;
   /** Gives up before deliver() (or after it failed); safe to call more than once. */
   abort(): Promise<void>;
 }
@@ -25,7 +29,6 @@ export function beginLocalDelivery(store: MailStore, users: Iterable<User>, opti
   const mailboxes = uniqueMailboxes(users);
   if (mailboxes.length === 0) throw new RangeError('a local delivery needs at least one mailbox');
   const tx: DeliveryTransaction = store.beginDelivery(options.internalDate ? { internalDate: options.internalDate } : {});
-  for (const user of mailboxes) tx.addRecipient({ userId: user.id });
   let settled: 'open' | 'committed' | 'aborted' = 'open';
   let aborting: Promise<void> | null = null;
 
@@ -38,9 +41,11 @@ export function beginLocalDelivery(store: MailStore, users: Iterable<User>, opti
 
   return {
     id: tx.id,
-    async deliver(body) {
+    async deliver(body, deliverOptions = {}) {
       if (settled !== 'open') throw new Error(`delivery ${tx.id} is already ${settled}`);
       try {
+        const folder = deliverOptions.folder;
+        for (const user of mailboxes) tx.addRecipient(folder ? { userId: user.id, folder } : { userId: user.id });
         await tx.writeBody(body);
         const receipt = await tx.commit();
         settled = 'committed';

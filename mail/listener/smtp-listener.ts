@@ -9,6 +9,7 @@
 
 import crypto from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../core/log.js';
 import { splitHostPort } from '../../core/config.js';
@@ -24,7 +25,12 @@ export interface SmtpListenerOptions {
   limits: { connectionsPerIp: number; maxConnections: number };
   session: SmtpSessionServer;
   logger: Logger;
+  /** Implicit TLS (port 465): the handshake happens here, before the session sees the socket. */
+  implicitTls?: { key: string | Buffer; cert: string | Buffer } | null;
 }
+
+/** How long a client of an implicit-TLS listener gets for its handshake. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** What handle() needs of a socket; a net.Socket, or an in-memory duplex in tests. */
 export type ClientSocket = Duplex & { remoteAddress?: string | undefined; remotePort?: number | undefined };
@@ -50,9 +56,13 @@ export class SmtpListener {
   private readonly open = new Map<string, Tracked>();
   private draining = false;
   private drained: (() => void) | null = null;
+  private readonly secureContext: tls.SecureContext | null;
+  /** Raw sockets still in their TLS handshake (implicit TLS), for close(). */
+  private readonly handshaking = new Set<ClientSocket>();
 
   constructor(private readonly options: SmtpListenerOptions) {
     this.limiter = new ConnectionLimiter(options.limits);
+    this.secureContext = options.implicitTls ? tls.createSecureContext({ key: options.implicitTls.key, cert: options.implicitTls.cert, minVersion: 'TLSv1.2' }) : null;
     this.server = net.createServer({ noDelay: true }, (socket) => this.handle(socket));
     this.server.on('error', (err) => options.logger.error('listener error', { listener: options.name, err }));
   }
@@ -78,7 +88,7 @@ export class SmtpListener {
 
   /** Takes one connected socket (from our net.Server, or a test). */
   handle(socket: ClientSocket, remote?: { address: string; port: number }): void {
-    const { hostname, session } = this.options;
+    const { hostname } = this.options;
     const remoteAddress = (remote?.address ?? socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
     const remotePort = remote?.port ?? socket.remotePort ?? 0;
     const cid = newConnectionId();
@@ -91,6 +101,43 @@ export class SmtpListener {
       return this.refuse(socket, cid, remoteAddress, reply, admitted);
     }
 
+    if (this.secureContext) {
+      this.handshake(socket, cid, remoteAddress, (secure) => this.start(secure, cid, remoteAddress, remotePort));
+      return;
+    }
+    this.start(socket, cid, remoteAddress, remotePort);
+  }
+
+  /** Implicit TLS: the session starts on the TLS socket once the handshake is done. */
+  private handshake(socket: ClientSocket, cid: string, remoteAddress: string, then: (secure: tls.TLSSocket) => void): void {
+    const { logger, name } = this.options;
+    let released = false;
+    const release = () => { if (!released) { released = true; this.handshaking.delete(socket); this.limiter.release(remoteAddress); } };
+    this.handshaking.add(socket);
+    const secure = new tls.TLSSocket(socket as net.Socket, { isServer: true, secureContext: this.secureContext! });
+    const timer = setTimeout(() => { logger.info('tls handshake timed out', { listener: name, cid, qid: null, remote: remoteAddress, outcome: 'tls-timeout' }); secure.destroy(); socket.destroy(); }, HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    const fail = (err: unknown) => {
+      clearTimeout(timer);
+      logger.info('tls handshake failed', { listener: name, cid, qid: null, remote: remoteAddress, err, outcome: 'tls-failed' });
+      socket.destroy();
+      release();
+    };
+    secure.once('error', fail);
+    socket.once('close', () => { clearTimeout(timer); release(); });
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      secure.off('error', fail);
+      this.handshaking.delete(socket);
+      if (this.draining) { secure.destroy(); return; }
+      // From here the session's slot is released by the session's own close (see start()).
+      released = true;
+      then(secure);
+    });
+  }
+
+  private start(socket: ClientSocket, cid: string, remoteAddress: string, remotePort: number): void {
+    const { session } = this.options;
     let released = false;
     const tracked: Tracked = {
       socket,
@@ -135,6 +182,7 @@ export class SmtpListener {
       logger.info('draining', { listener: this.options.name, connections: this.open.size, outcome: 'draining' });
     }
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const raw of this.handshaking) raw.destroy();
     const drained = this.open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => { this.drained = resolve; });
     for (const t of this.open.values()) {
       if (t.watch.idle) this.sayGoodbye(t);

@@ -117,6 +117,18 @@ export interface MessageSummary {
   date: Date | null; // the Date header
 }
 
+/**
+ * The least a download protocol (POP3) needs of one message, read in one cheap query: no index,
+ * no headers. `uniqueId` is stable for the life of the message in this folder and never reused
+ * for another message (it includes the folder's UIDVALIDITY), which is what UIDL promises.
+ */
+export interface MessageRef {
+  uid: number;
+  size: number;
+  blobId: string;
+  uniqueId: string;
+}
+
 export interface DeliveryTarget {
   userId: UserId;
   folder?: string; // default INBOX
@@ -166,11 +178,21 @@ export interface MailStore {
   listFolders(userId: UserId): Promise<Folder[]>;
   getFolder(userId: UserId, name: string): Promise<Folder | null>;
   listMessages(userId: UserId, folder: string): Promise<MessageSummary[]>;
+  /** uid, size, body id and a stable unique id of every message in the folder, in UID order. */
+  listMessageRefs(userId: UserId, folder: string): Promise<MessageRef[]>;
   getMessage(userId: UserId, folder: string, uid: number): Promise<StoredMessage | null>;
   /** The raw RFC 5322 bytes, or a byte range of them (end exclusive). */
   openMessage(blobId: string, range?: { start: number; end?: number }): Readable;
   /** Bytes and messages in all of the account's folders. */
   usage(userId: UserId): Promise<{ bytes: number; messages: number }>;
+
+  /**
+   * Removes these messages from the folder durably, in one transaction (counters, MODSEQ, body
+   * references); bodies no copy refers to any more are deleted after the commit. UIDs that are
+   * not (or no longer) in the folder are ignored. Publishes one 'expunge' change with the UIDs
+   * removed. Returns how many were removed.
+   */
+  expunge(userId: UserId, folder: string, uids: readonly number[]): Promise<number>;
 
   /** Hear about changes in one user's mailbox; returns the unsubscribe function. */
   subscribe(userId: UserId, listener: (change: MailboxChange) => void): () => void;

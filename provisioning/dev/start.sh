@@ -31,6 +31,8 @@ cat <<EOT
 
 Mailroom (development) — data in $DATA
   SMTP (MX, STARTTLS)   $(listen smtp)
+  Submission            $(listen submission) (STARTTLS), $(listen submissions) (TLS); AUTH PLAIN/LOGIN
+  POP3                  $(listen pop3) (STLS), $(listen pop3s) (TLS)
   Demo domain           example.test (postmaster@ is an alias of demo@)
   Demo login            $(cat "$CREDS" 2>/dev/null || echo "see $CREDS")
 

@@ -131,6 +131,10 @@ export interface LogLine { raw: string; json: Record<string, unknown> | null; at
 
 export interface InstanceOptions {
   hostname?: string;
+  /** Loopback address every listener binds to (default 127.0.0.1), e.g. 127.0.0.31 for a second instance. */
+  host?: string;
+  /** Also listen for submission (STARTTLS) on a free port of `host`; the port is in `submissionPort`. */
+  submission?: boolean;
   /** Merged into config.limits. Sizes may be strings like "100K". */
   limits?: Record<string, unknown>;
   /** Any further config changes, applied after listeners and limits. */
@@ -155,8 +159,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 export class MailroomInstance {
   readonly root: string;
   readonly dataDir: string;
-  readonly host = '127.0.0.1';
+  readonly host: string;
   port = 0;
+  /** The submission (587-style, STARTTLS) port when options.submission is set, else 0. */
+  submissionPort = 0;
   child: ChildProcess | null = null;
   /** Every stdout line of every run of the daemon, parsed where it is JSON. */
   readonly logs: LogLine[] = [];
@@ -166,6 +172,7 @@ export class MailroomInstance {
   private exited = true;
 
   private constructor(readonly options: InstanceOptions) {
+    this.host = options.host ?? '127.0.0.1';
     this.root = mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
     this.dataDir = path.join(this.root, 'data');
     live.add(this);
@@ -197,10 +204,11 @@ export class MailroomInstance {
     await this.cli(['init', '--hostname', this.options.hostname ?? 'mx.e2e.test']);
     const file = path.join(this.dataDir, 'config.json');
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    this.port = await getFreePort();
+    this.port = await getFreePort(this.host);
+    if (this.options.submission) this.submissionPort = await getFreePort(this.host);
     cfg.listen = {
-      smtp: `127.0.0.1:${this.port}`,
-      submission: null, submissions: null, imap: null, imaps: null, pop3: null, pop3s: null, admin: null, http: null,
+      smtp: `${this.host}:${this.port}`,
+      submission: this.options.submission ? `${this.host}:${this.submissionPort}` : null, submissions: null, imap: null, imaps: null, pop3: null, pop3s: null, admin: null, http: null,
     };
     // The test machine's free space must not trip the disk reserve.
     cfg.limits = { ...((cfg.limits as Record<string, unknown> | undefined) ?? {}), diskReserve: '1M', ...(this.options.limits ?? {}) };
@@ -247,7 +255,7 @@ export class MailroomInstance {
     while (Date.now() < deadline) {
       if (this.exited) throw new Error(`mailroom serve exited before it was ready; stderr: ${this.stderr.slice(-2000)} stdout: ${this.logs.slice(-5).map((l) => l.raw).join('\n')}`);
       try {
-        const c = await SmtpClient.connect(this.port, { timeoutMs: 2000 });
+        const c = await SmtpClient.connect(this.port, { host: this.host, timeoutMs: 2000 });
         try {
           const g = await c.readReply(3000);
           if (g.code === 220) { await c.quit(); return; }

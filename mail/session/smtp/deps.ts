@@ -2,6 +2,8 @@
 
 import type { Logger } from '../../../core/log.js';
 import type { Check } from '../../pipeline/contracts.js';
+import type { MessageAuthenticator } from '../../pipeline/message-auth.js';
+import type { MessageSpool } from '../../delivery/message-spool.js';
 import type { PregreetGate } from '../../pipeline/pregreet-gate.js';
 import type { Directory, MailStore } from '../../store/contracts.js';
 
@@ -27,6 +29,12 @@ export interface SmtpSessionDeps {
   reverseLookup?: ((ip: string, callback: (err: Error | null, hostnames?: string[]) => void) => void) | null;
   /** The pregreet test; absent greets every client at once. */
   pregreet?: PregreetGate | null;
+  /**
+   * Verification of inbound mail on the MX (SPF, DKIM, DMARC, ARC): the body is spooled while it
+   * arrives, verified, then stored with an Authentication-Results field. Absent or null: stored
+   * as it streams, unverified (config inbound.verify=false). Submission ignores it.
+   */
+  inboundAuth?: { authenticator: MessageAuthenticator; spool: MessageSpool } | null;
   /** The clock, for the Received header. */
   now?: () => Date;
 }

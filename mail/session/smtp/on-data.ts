@@ -5,6 +5,14 @@
 //
 // The stream is always read to its end before answering: smtp-server answers as soon as the
 // callback runs, and a reply in the middle of the client's upload would desynchronise it.
+//
+// With inbound verification (deps.inboundAuth, config inbound.verify) the body is spooled first
+// (memory up to a limit, then a scratch file; see delivery/message-spool.ts), verified (SPF, DKIM,
+// DMARC, ARC), and only then streamed into the store with Return-Path, Received and our
+// Authentication-Results in front: the verdict decides whether the message is stored at all
+// (DMARC p=reject: 550 5.7.1, nothing stored), in which folder (p=quarantine: Junk), and the
+// field that heads the immutable stored body. Authentication-Results fields in the message that
+// claim our host name as authserv-id are removed on the way (RFC 8601 §5).
 
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { SessionContext } from './context.js';
@@ -19,8 +27,18 @@ import { buildReceivedHeader, buildReturnPath } from '../../protocol/smtp/receiv
 import { replyMessage } from '../../protocol/smtp/reply.js';
 import { beginLocalDelivery, uniqueMailboxes, type LocalDelivery } from '../../delivery/local-delivery.js';
 import type { User } from '../../store/contracts.js';
+import type { CheckResult } from '../../pipeline/contracts.js';
+import { AUTHENTICATION_RESULTS, type MessageAuthVerdict } from '../../pipeline/message-auth.js';
+import { dropOurAuthenticationResults } from '../../pipeline/authentication-results-filter.js';
+import type { SpooledMessage } from '../../delivery/message-spool.js';
+import { replyForCheck } from './reply-for-check.js';
 
-type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'failed';
+type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'failed' | 'refused';
+
+/** The verification refused (or deferred) the message: nothing is stored. */
+class VerdictRefusal extends Error {
+  constructor(readonly result: CheckResult) { super(`message refused by verification: ${result.action}`); }
+}
 
 /** Resolves with the text of the 250 reply, or rejects with the refusal. */
 export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -39,6 +57,9 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
   let delivery: LocalDelivery | null = null;
   let outcome: Outcome = 'failed';
   let failure: unknown = null;
+  let verdict: MessageAuthVerdict | null = null;
+  let refusal: CheckResult | null = null;
+  let folder: string | null = null;
 
   const finish = (qid: string | null) => {
     state.messages++;
@@ -46,6 +67,9 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     state.log.info('message', {
       qid, from, recipients: rcpts, mailboxes: uniqueMailboxes(users).length, size: stream.byteLength,
       normalisedLineFeeds: scanner.normalisedLineFeeds, ms: Date.now() - started, outcome,
+      ...(verdict ? { auth: { spf: firstWord(verdict.spf), dkim: verdict.dkim.map(firstWord), dmarc: firstWord(verdict.dmarc), policy: verdict.dmarcPolicy } } : {}),
+      ...(folder ? { folder } : {}),
+      ...(refusal && refusal.action !== 'accept' && 'reason' in refusal ? { reason: refusal.reason } : {}),
       ...(failure ? { err: failure } : {}),
     });
   };
@@ -86,8 +110,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     date: ctx.deps.now?.() ?? new Date(),
   });
 
-  async function* body(): AsyncGenerator<Buffer> {
-    yield Buffer.from(header, 'utf8');
+  async function* scanned(): AsyncGenerator<Buffer> {
     for await (const chunk of readChunks(stream)) {
       if (stream.sizeExceeded) throw new BodyRefusedError('oversize');
       if (state.dataRefused) throw new BodyRefusedError('early-data');
@@ -102,20 +125,60 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     yield* last.chunks;
   }
 
-  const work = delivery.deliver(body());
+  async function* body(): AsyncGenerator<Buffer> {
+    yield Buffer.from(header, 'utf8');
+    yield* scanned();
+  }
+
+  const auth = ctx.deps.inboundAuth ?? null;
+  const local = delivery;
+  const verifyAndDeliver = async () => {
+    const writer = auth!.spool.create();
+    let spooled: SpooledMessage;
+    try {
+      for await (const chunk of scanned()) await writer.write(chunk);
+      spooled = await writer.finish();
+    } catch (err) {
+      await writer.discard();
+      throw err;
+    }
+    try {
+      verdict = await auth!.authenticator.verify({ message: spooled.open(), ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom: from });
+      const check = verdict.check;
+      if (check.action === 'reject' || check.action === 'defer') throw new VerdictRefusal(check);
+      if (check.action === 'junk') folder = 'Junk';
+      const fields = (check.action === 'add-headers' || check.action === 'junk') && check.headers?.length
+        ? check.headers
+        : [[AUTHENTICATION_RESULTS, verdict.authenticationResults] as [string, string]];
+      const trace = header + fields.map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      const message = spooled;
+      async function* stored(): AsyncGenerator<Buffer> {
+        yield Buffer.from(trace, 'utf8');
+        yield* dropOurAuthenticationResults(message.open(), ctx.deps.hostname);
+      }
+      return await local.deliver(stored(), folder ? { folder } : {});
+    } finally {
+      await spooled.dispose();
+    }
+  };
+
+  const work = auth ? verifyAndDeliver() : delivery.deliver(body());
   ctx.inFlight.add(work);
   try {
     await work;
     outcome = 'delivered';
   } catch (err) {
     if (err instanceof BodyRefusedError) outcome = err.reason;
+    else if (err instanceof VerdictRefusal) { outcome = 'refused'; refusal = err.result; }
     else failure = err;
   } finally {
     ctx.inFlight.delete(work);
   }
+  // A refusal or a failure before deliver() (spooling, verification) left the transaction open.
+  if (outcome !== 'delivered') await delivery.abort();
   // Read whatever the store did not; keep scanning so the reply names the worst finding.
   await drain(stream, (chunk) => { scanner.feed(chunk); });
-  if (outcome !== 'delivered' && outcome !== 'early-data' && outcome !== 'oversize') {
+  if (outcome !== 'delivered' && outcome !== 'early-data' && outcome !== 'oversize' && outcome !== 'refused') {
     scanner.end();
     if (scanner.verdict !== 'ok') outcome = scanner.verdict;
   }
@@ -134,9 +197,17 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     case 'oversize':
       // smtp-server answers 552 5.3.4 itself (rejectOversized); this is only a fallback.
       throw new SmtpReplyError('oversize', { code: 552, enhanced: '5.3.4', text: 'Error: message exceeds fixed maximum message size' });
+    case 'refused': {
+      const reply = replyForCheck(refusal!);
+      throw new SmtpReplyError('message_auth', reply ?? replies.temporaryFailure());
+    }
     case 'failed':
       throw new SmtpReplyError('store_failed', replies.temporaryFailure(), { cause: failure });
   }
+}
+
+function firstWord(result: string): string {
+  return result.split(/[\s;]/, 1)[0] ?? result;
 }
 
 function protocolName(session: SMTPServerSession, state: ConnectionState): string {

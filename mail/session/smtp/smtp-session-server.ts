@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { GreetingWaitOptions } from './greeting-wait.js';
 import './greeting-wait.js';
 import type { SessionContext } from './context.js';
@@ -45,16 +45,48 @@ export interface ConnectInfo {
   remotePort?: number;
 }
 
+/** The per-stage handlers; the MX's are the default, submission brings its own. */
+export interface SessionHandlers {
+  onMailFrom(ctx: SessionContext, address: SMTPServerAddress, session: SMTPServerSession): Promise<void>;
+  onRcptTo(ctx: SessionContext, address: SMTPServerAddress, session: SMTPServerSession): Promise<void>;
+  /** Resolves with the text of the final 250. */
+  onData(ctx: SessionContext, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string>;
+  /** Resolves with the authenticated user's address; rejects with the refusal. */
+  onAuth?(ctx: SessionContext, auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<string>;
+}
+
+/** What differs between the MX (port 25) and submission (587/465). */
+export interface SessionProfile {
+  handlers: SessionHandlers;
+  /** SASL mechanisms offered after EHLO; empty: no AUTH (the MX). */
+  authMethods: string[];
+  /** Offer password mechanisms without TLS (config auth.allowInsecure). */
+  allowInsecureAuth: boolean;
+  /** The listener did the TLS handshake before the session (implicit TLS, port 465). */
+  implicitTls: boolean;
+  /** MAIL, RCPT and DATA need AUTH first (530 5.7.0). */
+  authRequired: boolean;
+}
+
+export const MX_PROFILE: SessionProfile = {
+  handlers: { onMailFrom, onRcptTo, onData },
+  authMethods: [],
+  allowInsecureAuth: false,
+  implicitTls: false,
+  authRequired: false,
+};
+
 // Handlers for commands Mailroom's MX does not offer. AUTH belongs to the submission ports;
 // the sendmail jokes (WIZ, SHELL, KILL) and the proxy commands are not for the internet.
 const DISABLED = ['AUTH', 'WIZ', 'SHELL', 'KILL', 'XCLIENT', 'XFORWARD'];
+const DISABLED_WITH_AUTH = DISABLED.filter((c) => c !== 'AUTH');
 
 export class SmtpSessionServer {
   readonly server: SMTPServer;
   private readonly ctx: SessionContext;
   private readonly hooks = new Map<string, ConnectionHooks>();
 
-  constructor(readonly deps: SmtpSessionDeps) {
+  constructor(readonly deps: SmtpSessionDeps, readonly profile: SessionProfile = MX_PROFILE) {
     this.ctx = { deps, states: new Map(), inFlight: new Set() };
     this.server = new SMTPServer(this.options());
     // Errors of single connections (a reset socket mid-transaction, a failed TLS handshake).
@@ -98,6 +130,11 @@ export class SmtpSessionServer {
     const { deps } = this;
     const l = deps.limits;
     const tls = deps.tls;
+    const profile = this.profile;
+    const handlers = profile.handlers;
+    const disabled = profile.authMethods.length > 0 ? DISABLED_WITH_AUTH : DISABLED;
+    // After an implicit-TLS handshake there is nothing left to upgrade.
+    const offerStartTls = !!tls && !profile.implicitTls;
     const reply = <T>(work: Promise<T>, callback: (err?: Error | null, value?: T) => void, session: SMTPServerSession) => {
       work.then(
         (value) => callback(null, value),
@@ -117,18 +154,22 @@ export class SmtpSessionServer {
       maxCommandLength: l.maxLineLength,
       socketTimeout: l.idleTimeout * 1000,
       closeTimeout: 5000,
-      disabledCommands: tls ? DISABLED : [...DISABLED, 'STARTTLS'],
-      hideSTARTTLS: !tls,
+      disabledCommands: offerStartTls ? disabled : [...disabled, 'STARTTLS'],
+      hideSTARTTLS: !offerStartTls,
+      authMethods: profile.authMethods,
+      allowInsecureAuth: profile.allowInsecureAuth,
+      ...(profile.implicitTls ? { secure: true, secured: true } : {}),
       hideENHANCEDSTATUSCODES: false,
       hidePIPELINING: false,
       hide8BITMIME: false,
       hideDSN: true,
       hideREQUIRETLS: true,
-      authOptional: true,
+      authOptional: !profile.authRequired,
+      authRequiredMessage: '5.7.0 Authentication required',
       maxAllowedUnauthenticatedCommands: false,
       disableReverseLookup: !deps.reverseLookup,
       ...(deps.reverseLookup ? { resolver: { reverse: deps.reverseLookup } } : {}),
-      ...(tls ? { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } : {}),
+      ...(offerStartTls && tls ? { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } : {}),
       logger: false,
       ...(deps.pregreet ? { greetingWait: (ip: string) => deps.pregreet!.waitFor(ip), greetingPassed: (ip: string) => deps.pregreet!.passed(ip) } : {}),
       onConnect: (session, callback) => reply(onConnect(this.ctx, session), callback, session),
@@ -139,9 +180,13 @@ export class SmtpSessionServer {
         this.hooks.get(session.id)?.onSecure?.(socket);
         callback();
       },
-      onMailFrom: (address, session, callback) => reply(onMailFrom(this.ctx, address, session), callback, session),
-      onRcptTo: (address, session, callback) => reply(onRcptTo(this.ctx, address, session), callback, session),
-      onData: (stream, session, callback) => reply(onData(this.ctx, stream, session), callback, session),
+      onAuth: (auth, session, callback) => {
+        if (!handlers.onAuth) return callback(new SmtpReplyError('auth_unavailable', { code: 502, enhanced: '5.5.1', text: 'Error: AUTH not available' }));
+        reply(handlers.onAuth(this.ctx, auth, session).then((user) => ({ user })), callback, session);
+      },
+      onMailFrom: (address, session, callback) => reply(handlers.onMailFrom(this.ctx, address, session), callback, session),
+      onRcptTo: (address, session, callback) => reply(handlers.onRcptTo(this.ctx, address, session), callback, session),
+      onData: (stream, session, callback) => reply(handlers.onData(this.ctx, stream, session), callback, session),
       onClose: (session) => {
         const state = this.ctx.states.get(session.id);
         if (state) {

@@ -19,6 +19,8 @@ export interface ConnectionState {
   readonly openedAt: number;
   remoteAddress: string;
   tls: boolean;
+  /** The account that authenticated (submission only); null before AUTH and on the MX. */
+  authUser: User | null;
   tx: Transaction;
   /** Replies of class 4 or 5 sent so far (limits.maxErrors). */
   errors: number;
@@ -30,7 +32,7 @@ export interface ConnectionState {
 }
 
 export function newConnectionState(cid: string, log: Logger, remoteAddress: string): ConnectionState {
-  return { cid, log, openedAt: Date.now(), remoteAddress, tls: false, tx: { phase: 'idle' }, errors: 0, messages: 0, dataRefused: null, outcome: null };
+  return { cid, log, openedAt: Date.now(), remoteAddress, tls: false, authUser: null, tx: { phase: 'idle' }, errors: 0, messages: 0, dataRefused: null, outcome: null };
 }
 
 export function checkContext(state: ConnectionState, session: { hostNameAppearsAs?: string | false; clientHostname?: string | false }, recipients: string[] = []): CheckContext {
@@ -41,7 +43,7 @@ export function checkContext(state: ConnectionState, session: { hostNameAppearsA
     remoteHostname: session.clientHostname && !session.clientHostname.startsWith('[') ? session.clientHostname : null,
     helo: session.hostNameAppearsAs || null,
     tls: state.tls,
-    authenticatedUser: null,
+    authenticatedUser: state.authUser?.address ?? null,
     mailFrom: tx.phase === 'idle' ? null : tx.from,
     recipients,
   };

@@ -10,6 +10,13 @@ import type { Logger } from '../../../core/log.js';
 import { createMessageIndexer, type MessageIndexer } from '../../protocol/mime/message-indexer.js';
 import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 
+/**
+ * commitMetadata() cannot tell whether the metadata was stored. The delivery still fails (the
+ * client retries; a duplicate beats a loss) but its blob stays, since an index entry may refer to
+ * it; the orphan sweep removes it later if none does.
+ */
+export class CommitOutcomeUnknownError extends TemporaryError {}
+
 export interface DeliveryDeps {
   blobs: BlobStore;
   logger: Logger;
@@ -87,7 +94,7 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
       copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, index, targets: this.targets, internalDate: this.deps.internalDate });
     } catch (err) {
       this.state = 'aborted';
-      await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
+      if (!(err instanceof CommitOutcomeUnknownError)) await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
       this.logger.error('could not store message metadata', { err });
       throw new TemporaryError('store_index_failed', 'the message could not be stored; try again later', { cause: err });
     }

@@ -46,6 +46,11 @@ export function prepareMailStatements(db: Db) {
     deleteText: db.prepare<[number]>('DELETE FROM message_text WHERE rowid = ?'),
     deleteMessagesOfUser: db.prepare<[string]>('DELETE FROM messages WHERE folder_id IN (SELECT id FROM folders WHERE user_id = ?)'),
     deleteFoldersOfUser: db.prepare<[string]>('DELETE FROM folders WHERE user_id = ?'),
+    /** Where a delivery's copies landed (in folder order, which need not be its recipients' order). */
+    copiesOfBlob: db.prepare<[string], { user_id: string; name: string; uid: number; modseq: number }>(
+      `SELECT f.user_id, f.name, m.uid, m.modseq FROM blobs b JOIN messages m ON m.blob = b.id JOIN folders f ON f.id = m.folder_id
+       WHERE b.blob_id = ? ORDER BY f.id`,
+    ),
     blobKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM blobs WHERE blob_id = ?'),
   };
 }

@@ -1,29 +1,33 @@
 // The embedded MailStore: metadata, UIDs, flags, MODSEQ and search text in SQLite (WAL,
 // synchronous=FULL), bodies in a BlobStore. Deliveries are transactions (delivery-transaction.ts)
-// whose metadata is group-committed (group-commit-queue.ts); change events go out through a
-// ChangeFeed after the commit.
+// whose metadata is group-committed by a worker thread with its own connection to the same file
+// (commit-worker-client.ts), so the main thread never waits for a delivery's SQL or fsync;
+// everything else (listings, mailbox creation and deletion) runs on the given handle. Change
+// events go out through a ChangeFeed after the commit.
 //
 // The database handle is shared with the directory and owned by the composition root, so
-// close() drains pending deliveries but leaves the handle open.
+// close() drains pending deliveries and stops the worker but leaves the handle open.
 
 import type { Readable } from 'node:stream';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
-  STANDARD_FOLDERS,
-  type BlobStore, type DeliveryTransaction, type Folder, type MailboxChange, type MailStore, type MessageSummary,
+  type BlobStore, type DeliveryTransaction, type Folder, type MailboxChange, type MailStore, type MessageRef, type MessageSummary,
   type StoredMessage, type UserId,
 } from '../contracts.js';
 import { MailroomError } from '../../../core/errors.js';
 import { silentLogger, type Logger } from '../../../core/log.js';
 import { InProcessChangeFeed, type ChangeFeed } from './change-feed.js';
 import { migrate, type Db } from './database.js';
-import { applyDelivery, type DeliveredCopy, type DeliveryJob } from './deliver-message.js';
+import { CommitWorkerClient, type GroupCommitStats } from './commit-worker-client.js';
+import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 import { StoreDeliveryTransaction } from './delivery-transaction.js';
-import { GroupCommitQueue, type GroupCommitStats } from './group-commit-queue.js';
+import { applyExpunge } from './expunge-messages.js';
+import { prepareExpungeStatements, type ExpungeStatements } from './expunge-statements.js';
 import { MAIL_SCHEMA_STEPS } from './mail-schema.js';
 import { normalizeFolderName, toFolder, toStoredMessage, toSummary } from './mail-rows.js';
 import { prepareMailStatements, type MailStatements } from './mail-statements.js';
-import { UidValidityAllocator } from './uid-validity.js';
+import { standardFoldersTransaction } from './standard-folders.js';
 
 export interface SqliteMailStoreOptions {
   db: Db;
@@ -34,6 +38,8 @@ export interface SqliteMailStoreOptions {
   changeFeed?: ChangeFeed;
   /** Extra wait before a group commit to gather more deliveries; 0 = next event-loop turn. */
   groupCommitWindowMs?: number;
+  /** The commit worker's entry; tests stand in one that crashes on cue. */
+  commitWorkerUrl?: URL;
 }
 
 /** A BlobStore that can list what it holds, which the orphan sweep needs. */
@@ -56,8 +62,8 @@ export class SqliteMailStore implements MailStore {
   private readonly now: () => Date;
   private readonly feed: ChangeFeed;
   private readonly statements: MailStatements;
-  private readonly uidValidity: UidValidityAllocator;
-  private readonly commits: GroupCommitQueue<DeliveryJob, DeliveredCopy[]>;
+  private readonly expungeStatements: ExpungeStatements;
+  private readonly commits: CommitWorkerClient;
   private readonly createStandardFoldersTx: Database.Transaction<(userId: UserId) => void>;
   private closed = false;
 
@@ -67,17 +73,19 @@ export class SqliteMailStore implements MailStore {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.feed = options.changeFeed ?? new InProcessChangeFeed(this.logger);
+    if (this.db.memory) throw new MailroomError('store_needs_file', 'the mail store needs a database file: its commit worker opens a second connection');
     migrate(this.db, 'mail', MAIL_SCHEMA_STEPS);
     this.statements = prepareMailStatements(this.db);
-    this.uidValidity = new UidValidityAllocator(this.db, this.now);
-    this.createStandardFoldersTx = this.db.transaction((userId: UserId) => {
-      for (const f of STANDARD_FOLDERS) {
-        if (this.statements.folder.get(userId, f.name)) continue;
-        this.statements.insertFolder.run(userId, f.name, f.specialUse, this.uidValidity.next(), this.now().getTime());
-      }
+    this.expungeStatements = prepareExpungeStatements(this.db);
+    this.createStandardFoldersTx = standardFoldersTransaction(this.db, this.statements, this.now);
+    this.commits = new CommitWorkerClient({
+      file: path.resolve(this.db.name),
+      logger: this.logger,
+      now: this.now,
+      committedCopies: (job) => this.committedCopies(job),
+      windowMs: options.groupCommitWindowMs ?? 0,
+      ...(options.commitWorkerUrl ? { workerUrl: options.commitWorkerUrl } : {}),
     });
-    const ctx = { statements: this.statements, createStandardFolders: this.createStandardFoldersTx, now: this.now };
-    this.commits = new GroupCommitQueue(this.db, (job: DeliveryJob) => applyDelivery(ctx, job), { windowMs: options.groupCommitWindowMs ?? 0 });
   }
 
   /** Transactions and deliveries committed so far; tests and benchmarks check batching with it. */
@@ -141,6 +149,28 @@ export class SqliteMailStore implements MailStore {
     return this.statements.summaries.all(row.id).map((m) => toSummary(m, row.name));
   }
 
+  async listMessageRefs(userId: UserId, folder: string): Promise<MessageRef[]> {
+    const row = this.statements.folder.get(userId, normalizeFolderName(folder));
+    if (!row) return [];
+    // UIDVALIDITY in the id: a folder deleted and re-created restarts UIDs, never the ids.
+    return this.expungeStatements.messageRefs.all(row.id).map((m) => ({ uid: m.uid, size: m.size, blobId: m.blob_id, uniqueId: `${row.uidvalidity}.${m.uid}` }));
+  }
+
+  async expunge(userId: UserId, folder: string, uids: readonly number[]): Promise<number> {
+    if (this.closed) throw new MailroomError('store_closed', 'the mail store is closed');
+    const row = this.statements.folder.get(userId, normalizeFolderName(folder));
+    if (!row || uids.length === 0) return 0;
+    // IMMEDIATE: take the write lock up front, so the commit worker's deliveries wait on
+    // busy_timeout instead of one of us failing with SQLITE_BUSY halfway.
+    const outcome = this.db.transaction(() => applyExpunge(this.expungeStatements, row.id, uids)).immediate();
+    // After the commit (see deleteMailbox): a crash here leaves orphans for the sweep.
+    for (const id of outcome.unreferencedBlobs) {
+      await this.blobs.remove(id).catch((err: unknown) => this.logger.warn('could not remove blob of expunged message', { err, blobId: id }));
+    }
+    if (outcome.modseq !== null) this.publish({ userId, folder: row.name, kind: 'expunge', uids: outcome.removedUids, modseq: outcome.modseq });
+    return outcome.removedUids.length;
+  }
+
   async getMessage(userId: UserId, folder: string, uid: number): Promise<StoredMessage | null> {
     const row = this.statements.folder.get(userId, normalizeFolderName(folder));
     if (!row) return null;
@@ -185,10 +215,17 @@ export class SqliteMailStore implements MailStore {
     return removed;
   }
 
-  /** Refuses new deliveries and waits for queued commits; the database handle stays open. */
+  /** Refuses new deliveries, waits for queued commits and stops the commit worker; the database handle stays open. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.commits.idle();
+    await this.commits.close();
+  }
+
+  /** The copies of a delivery whose commit landed, or null; for a worker that died mid-batch. */
+  private committedCopies(job: DeliveryJob): DeliveredCopy[] | null {
+    const rows = this.statements.copiesOfBlob.all(job.blobId);
+    if (rows.length === 0) return null;
+    return rows.map((r) => ({ userId: r.user_id, folder: r.name, uid: r.uid, modseq: r.modseq }));
   }
 
   private publish(change: MailboxChange): void {
