@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, waitForSmtp } from './proc.js';
+import { freePort, sleep, tailFile, waitForSmtp } from './proc.js';
 
 /** The repository root: dist/bench/lib/ -> ../../.. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -78,11 +78,7 @@ export class MailroomInstance {
   }
 
   tailLog(lines = 30): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return tailFile(this.logFile, lines);
   }
 
   /** Messages in the user's INBOX, by the admin CLI's stable JSON listing. */

@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sleep, waitForSmtp } from './proc.js';
+import { sleep, tailFile, waitForSmtp } from './proc.js';
 
 const DEFAULT_MAIN_CF = '/etc/postfix/main.cf';
 
@@ -108,11 +108,7 @@ export class PostfixInstance {
   }
 
   tailLog(lines = 30): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return tailFile(this.logFile, lines);
   }
 
   /** Messages delivered to user's Maildir (new/ and cur/). */

@@ -42,6 +42,15 @@ export async function waitForSmtp(port: number, timeoutMs: number, isAlive: () =
   throw new Error(`nothing answered SMTP on 127.0.0.1:${port} within ${timeoutMs} ms (${lastErr})`);
 }
 
+/** The last lines of a log file, for error messages; '(no log)' when it cannot be read. */
+export function tailFile(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
