@@ -45,9 +45,21 @@ interface Tracked {
 /** How long a client told 421 at shutdown may take to close its side. */
 const GOODBYE_GRACE_MS = 500;
 
+// Connection ids come from a pool of CSPRNG bytes, 8 at a time: one randomFillSync per 512
+// connections instead of one randomBytes (and its Buffer) per connection.
+const ID_POOL_BYTES = 4096;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
 /** A connection id: short, unique enough for logs, safe in any log format. */
 export function newConnectionId(): string {
-  return crypto.randomBytes(8).toString('hex');
+  if (idOffset + 8 > idPool.length) {
+    idPool = crypto.randomFillSync(Buffer.allocUnsafeSlow(ID_POOL_BYTES));
+    idOffset = 0;
+  }
+  const start = idOffset;
+  idOffset += 8;
+  return idPool.toString('hex', start, start + 8);
 }
 
 export class SmtpListener {

@@ -98,6 +98,7 @@ export class OutboundSpool {
     const blobs = await FsBlobStore.open({ dataDir: options.spoolDir, ...(options.logger ? { logger: options.logger } : {}) });
     const spool = new OutboundSpool(options.db, blobs, options);
     await spool.sweepOrphans();
+    await spool.finishCompleted();
     return spool;
   }
 
@@ -242,6 +243,20 @@ export class OutboundSpool {
   private async deleteMessage(id: string): Promise<void> {
     await this.batcher.run(() => { this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(id); });
     await this.blobs.remove(id);
+  }
+
+  /**
+   * Fix (found by test/e2e/queue-crash.test.ts): a crash between the commit of a message's last
+   * final state (recordAttempt, markBounced) and finishIfDone's removal left a message with
+   * nothing left to do that no tick ever selects again, so it stayed in `queue ls` (and kept its
+   * body file) forever. Finish such messages when the spool opens. Safe beside a running daemon:
+   * removal is idempotent (finishIfDone re-checks, the file removal ignores a missing file).
+   */
+  private async finishCompleted(): Promise<void> {
+    const done = this.db.prepare(`SELECT id FROM queue_messages m WHERE NOT EXISTS (SELECT 1 FROM queue_recipients r
+      WHERE r.message_id = m.id AND (r.state IN ('pending', 'deferred') OR r.bounce = 'pending'))`).all() as { id: string }[];
+    for (const { id } of done) await this.deleteMessage(id);
+    if (done.length > 0) this.logger.info('removed finished messages left in the queue by an interrupted removal', { removed: done.length });
   }
 
   private async sweepOrphans(): Promise<void> {

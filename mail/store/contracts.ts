@@ -212,8 +212,10 @@ export interface BlobWriter {
   readonly id: string;
   write(chunk: Buffer): Promise<void>;
   /**
-   * Makes the blob durable and visible under its id: the file is fsynced, renamed into place and
-   * its directory fsynced (implementations may batch the directory fsync across writers).
+   * Makes the blob durable under its id: the file and its directory entry are fsynced
+   * (implementations may batch the directory fsync across writers). A blob may exist under its
+   * id while it is written; nothing refers to it until the index commits, and a crash before
+   * that leaves an orphan that the store's startup sweep removes.
    */
   commit(): Promise<{ id: string; size: number }>;
   /** Removes whatever was written. */

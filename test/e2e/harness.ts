@@ -562,9 +562,9 @@ export interface DeliveryResult {
  * One plain SMTP transaction over the raw client: EHLO, MAIL, RCPT..., DATA, body, QUIT.
  * Throws only on connection problems; refusals are returned.
  */
-export async function rawDeliver(port: number, opts: { from: string; to: string[]; message: string | Buffer; mailParams?: string; ehlo?: string; localAddress?: string; timeoutMs?: number }): Promise<DeliveryResult> {
+export async function rawDeliver(port: number, opts: { from: string; to: string[]; message: string | Buffer; mailParams?: string; ehlo?: string; host?: string; localAddress?: string; timeoutMs?: number }): Promise<DeliveryResult> {
   const t = opts.timeoutMs ?? 10_000;
-  const c = await SmtpClient.open(port, { ehlo: opts.ehlo ?? 'client.e2e.test', localAddress: opts.localAddress, timeoutMs: t });
+  const c = await SmtpClient.open(port, { ehlo: opts.ehlo ?? 'client.e2e.test', host: opts.host, localAddress: opts.localAddress, timeoutMs: t });
   const res: DeliveryResult = { ok: false, mail: null, rcpts: [], data: null, final: null };
   try {
     res.mail = await c.command(`MAIL FROM:<${opts.from}>${opts.mailParams ? ' ' + opts.mailParams : ''}`, t);

@@ -66,7 +66,7 @@ export class PipeliningTracker {
       const lf = chunk.indexOf(LF, i);
       const end = lf < 0 ? chunk.length : lf;
       if (this.head.length < MAX_HEAD) {
-        this.head += String.fromCharCode(...chunk.subarray(i, Math.min(end, i + MAX_HEAD - this.head.length)));
+        this.head += latin1(chunk, i, Math.min(end, i + MAX_HEAD - this.head.length));
       }
       if (lf < 0) return 'ok';
       this.awaiting.push(classify(this.head));
@@ -112,6 +112,12 @@ export class PipeliningTracker {
     this.tail = (this.tail + buf.toString('latin1', Math.max(from, buf.length - 4))).slice(-4);
     return buf.length;
   }
+}
+
+/** Bytes as a latin1 string (one character per byte), without spreading them into an array. */
+function latin1(chunk: Uint8Array, start: number, end: number): string {
+  const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return buf.toString('latin1', start, end);
 }
 
 function classify(head: string): Awaiting {

@@ -1,6 +1,9 @@
 // The embedded BlobStore: message bodies as immutable files under DATA/blobs (layout and why in
-// blob-layout.ts), written through DATA/tmp and made durable with fsync of file and directory,
-// the directory fsyncs shared between concurrent commits (directory-sync-barrier.ts).
+// blob-layout.ts), written in place (fs-blob-writer.ts: a blob is reachable only through an
+// index row written after its commit, so a half-written file is just an orphan) and made
+// durable with fsync of file and directory, the directory fsyncs shared between concurrent
+// commits (directory-sync-barrier.ts). DATA/tmp held partial writes before blobs were written
+// in place; open() still clears what an older version left there.
 
 import { createReadStream } from 'node:fs';
 import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
@@ -50,7 +53,6 @@ export class FsBlobStore implements BlobStore {
   create(): BlobWriter {
     const id = newBlobId(this.now());
     return new FsBlobWriter(id, {
-      tmpDir: this.tmpDir,
       location: locateBlob(this.blobsDir, id)!,
       ensureBucket: (loc) => this.ensureBucket(loc),
       syncDirectory: (dir) => this.barrier.sync(dir),

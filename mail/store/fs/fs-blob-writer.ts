@@ -1,9 +1,13 @@
-// Writes one blob: bytes go to DATA/tmp/<id> (small writes coalesced into 64 KB ones), then
-// commit() fsyncs the file, renames it into its bucket directory and waits for the shared
-// directory fsync. Until commit() resolves the blob is invisible; after abort() it is gone.
+// Writes one blob: bytes go straight to their final name in the bucket directory (small writes
+// coalesced into 64 KB ones; a message smaller than that is one open, one write), then commit()
+// fsyncs the file and waits for the shared directory fsync. No tmp file and no rename: a rename
+// costs a syscall and a second directory's journal update per message, and buys nothing here,
+// because a blob is only reachable through an index row that is written after commit() resolves.
+// A file a crash leaves half-written is an orphan like any other blob without a row, and the
+// startup sweeps (MailStore.sweepOrphanBlobs, the queue spool's) remove it once it is old enough.
+// So the file exists under its id while it is written; after abort() it is gone.
 
-import { close, fsync, open, rename, unlink, write } from 'node:fs';
-import path from 'node:path';
+import { close, fsync, open, unlink, write } from 'node:fs';
 import type { BlobWriter } from '../contracts.js';
 import { MailroomError } from '../../../core/errors.js';
 import type { BlobLocation } from './blob-layout.js';
@@ -11,7 +15,6 @@ import type { BlobLocation } from './blob-layout.js';
 const WRITE_BUFFER_BYTES = 64 * 1024;
 
 export interface BlobWriterContext {
-  tmpDir: string;
   location: BlobLocation;
   /** Creates the bucket directory (durably) if it does not exist yet. */
   ensureBucket(location: BlobLocation): Promise<void>;
@@ -26,17 +29,16 @@ function call<T>(fn: (done: (err: NodeJS.ErrnoException | null, value?: T) => vo
 
 export class FsBlobWriter implements BlobWriter {
   private fd: number | null = null;
+  /** open() created the file: only then is it ours to remove. */
+  private created = false;
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
   private size = 0;
   private state: 'open' | 'committing' | 'committed' | 'aborted' = 'open';
   /** Writes run one after another even if a caller does not await them. */
   private queue: Promise<void> = Promise.resolve();
-  private readonly tmpFile: string;
 
-  constructor(readonly id: string, private readonly ctx: BlobWriterContext) {
-    this.tmpFile = path.join(ctx.tmpDir, id);
-  }
+  constructor(readonly id: string, private readonly ctx: BlobWriterContext) {}
 
   write(chunk: Buffer): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new MailroomError('blob_closed', `blob ${this.id} is no longer open for writing`));
@@ -53,18 +55,20 @@ export class FsBlobWriter implements BlobWriter {
     this.state = 'committing';
     try {
       let fd!: number;
+      let directory!: Promise<void>;
       await this.enqueue(async () => {
         await this.flush();
         fd = await this.file();
+        // The name exists since open(): its directory fsync runs alongside the file's fsync
+        // (both are done before commit() resolves; their order does not matter).
+        directory = this.ctx.syncDirectory(this.ctx.location.hourDir);
+        directory.catch(() => undefined);
         await call((done) => fsync(fd, done));
         this.fd = null;
       });
-      // The rename does not need the descriptor closed; closing alongside saves a round trip.
-      await Promise.all([
-        call((done) => close(fd, done)),
-        this.ctx.ensureBucket(this.ctx.location).then(() => call((done) => rename(this.tmpFile, this.ctx.location.file, done))),
-      ]);
-      await this.ctx.syncDirectory(this.ctx.location.hourDir);
+      await Promise.all([call((done) => close(fd, done)), directory]);
+      // An abort() while committing removed the file: this blob must not be reported durable.
+      if (this.state !== 'committing') throw new MailroomError('blob_closed', `blob ${this.id} was aborted while committing`);
       this.state = 'committed';
       return { id: this.id, size: this.size };
     } catch (err) {
@@ -77,8 +81,8 @@ export class FsBlobWriter implements BlobWriter {
     const wasCommitted = this.state === 'committed';
     this.state = 'aborted';
     await this.queue.catch(() => undefined);
-    await this.discard();
     if (wasCommitted) await call((done) => unlink(this.ctx.location.file, done)).catch(ignoreMissing);
+    else await this.discard();
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -89,8 +93,11 @@ export class FsBlobWriter implements BlobWriter {
   }
 
   private async file(): Promise<number> {
+    if (this.fd !== null) return this.fd;
+    await this.ctx.ensureBucket(this.ctx.location);
     // "wx": the id is fresh, so an existing file means something is badly wrong; never reuse it.
-    this.fd ??= await call<number>((done) => open(this.tmpFile, 'wx', 0o640, done));
+    this.fd = await call<number>((done) => open(this.ctx.location.file, 'wx', 0o640, done));
+    this.created = true;
     return this.fd;
   }
 
@@ -113,7 +120,7 @@ export class FsBlobWriter implements BlobWriter {
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await call((done) => close(fd, done)).catch(() => undefined);
-    await call((done) => unlink(this.tmpFile, done)).catch(ignoreMissing);
+    if (this.created) await call((done) => unlink(this.ctx.location.file, done)).catch(ignoreMissing);
   }
 }
 

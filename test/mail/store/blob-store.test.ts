@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FsBlobStore } from '../../../mail/store/fs/blob-store.js';
 import { isBlobId, locateBlob } from '../../../mail/store/fs/blob-layout.js';
-import { DirectorySyncBarrier } from '../../../mail/store/fs/directory-sync-barrier.js';
+import { DirectorySyncBarrier, OpenDirectoryFsync } from '../../../mail/store/fs/directory-sync-barrier.js';
 import { readAll } from './store-fixture.js';
 
 describe('FsBlobStore', () => {
@@ -17,13 +17,15 @@ describe('FsBlobStore', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes through tmp into an hour bucket and reads ranges back exactly', async () => {
+  it('writes in place into an hour bucket and reads ranges back exactly', async () => {
     const w = blobs.create();
     assert.ok(isBlobId(w.id));
     assert.ok(w.id.startsWith('2025060210'));
     const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251));
     for (let i = 0; i < data.length; i += 7000) await w.write(data.subarray(i, i + 7000));
-    assert.equal(await blobs.exists(w.id), false, 'invisible until committed');
+    // Written in place: the file has its final name while it is written (a blob is reachable
+    // only through an index row written after commit; a crash leaves an orphan the sweep removes).
+    assert.deepEqual(readdirSync(path.join(dir, 'tmp')), [], 'nothing goes through tmp');
     assert.deepEqual(await w.commit(), { id: w.id, size: data.length });
     assert.ok(existsSync(path.join(dir, 'blobs', '20250602', '10', w.id)));
     assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
@@ -41,6 +43,7 @@ describe('FsBlobStore', () => {
     const a = blobs.create();
     await a.write(Buffer.alloc(100_000, 1));
     await a.abort();
+    assert.equal(await blobs.exists(a.id), false, 'the partial file is gone');
     const b = blobs.create();
     await b.write(Buffer.from('x'));
     await b.commit();
@@ -119,5 +122,20 @@ describe('DirectorySyncBarrier', () => {
     const barrier = new DirectorySyncBarrier(async () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); });
     const results = await Promise.allSettled([barrier.sync('/b'), barrier.sync('/b')]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  });
+
+  it('fsyncs through a kept descriptor, and a directory that fails is opened afresh next time', async () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'mailroom-dirsync-'));
+    try {
+      const dirs = new OpenDirectoryFsync();
+      await dirs.fsync(base);
+      await Promise.all([dirs.fsync(base), dirs.fsync(base)]);
+      const missing = path.join(base, 'later');
+      await assert.rejects(dirs.fsync(missing), { code: 'ENOENT' });
+      mkdirSync(missing);
+      await dirs.fsync(missing);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
