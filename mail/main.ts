@@ -35,7 +35,7 @@ import type { MessageSigner } from './delivery/message-signer.js';
 import { createDkimSigner } from './queue/dkim-signer.js';
 import { FsDkimKeyStore } from './store/fs/dkim-key-store.js';
 import { createDnsLookup } from './queue/dns-lookup.js';
-import { MessageSpool } from './delivery/message-spool.js';
+import { MessageSpool } from './store/fs/message-spool.js';
 import { createMailauthResolver } from './pipeline/mailauth-resolver.js';
 import { createMessageAuthenticator } from './pipeline/message-auth.js';
 import { deliverToDomain } from './queue/domain-delivery.js';

@@ -3,7 +3,7 @@
 import type { Logger } from '../../../core/log.js';
 import type { Check } from '../../pipeline/contracts.js';
 import type { MessageAuthenticator } from '../../pipeline/message-auth.js';
-import type { MessageSpool } from '../../delivery/message-spool.js';
+import type { MessageSpool } from '../../store/fs/message-spool.js';
 import type { PregreetGate } from '../../pipeline/pregreet-gate.js';
 import type { Directory, MailStore } from '../../store/contracts.js';
 

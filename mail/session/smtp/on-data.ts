@@ -7,7 +7,7 @@
 // callback runs, and a reply in the middle of the client's upload would desynchronise it.
 //
 // With inbound verification (deps.inboundAuth, config inbound.verify) the body is spooled first
-// (memory up to a limit, then a scratch file; see delivery/message-spool.ts), verified (SPF, DKIM,
+// (memory up to a limit, then a scratch file; see store/fs/message-spool.ts), verified (SPF, DKIM,
 // DMARC, ARC), and only then streamed into the store with Return-Path, Received and our
 // Authentication-Results in front: the verdict decides whether the message is stored at all
 // (DMARC p=reject: 550 5.7.1, nothing stored), in which folder (p=quarantine: Junk), and the
@@ -30,7 +30,7 @@ import type { User } from '../../store/contracts.js';
 import type { CheckResult } from '../../pipeline/contracts.js';
 import { AUTHENTICATION_RESULTS, type MessageAuthVerdict } from '../../pipeline/message-auth.js';
 import { dropOurAuthenticationResults } from '../../pipeline/authentication-results-filter.js';
-import type { SpooledMessage } from '../../delivery/message-spool.js';
+import type { SpooledMessage } from '../../store/fs/message-spool.js';
 import { replyForCheck } from './reply-for-check.js';
 
 type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'failed' | 'refused';

@@ -13,7 +13,7 @@ import { FakeDirectory, FakeMailStore, ScriptedClient, envelope, socketPair } fr
 import { createLogger } from '../../../../core/log.js';
 import { SmtpSessionServer } from '../../../../mail/session/smtp/smtp-session-server.js';
 import { SmtpListener } from '../../../../mail/listener/smtp-listener.js';
-import { MessageSpool } from '../../../../mail/delivery/message-spool.js';
+import { MessageSpool } from '../../../../mail/store/fs/message-spool.js';
 import type { MessageAuthenticator, MessageAuthInput, MessageAuthVerdict } from '../../../../mail/pipeline/message-auth.js';
 import type { CheckResult } from '../../../../mail/pipeline/contracts.js';
 import type { DeliveryTarget, DeliveryTransaction } from '../../../../mail/store/contracts.js';
