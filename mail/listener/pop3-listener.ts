@@ -12,13 +12,13 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
-import { splitHostPort } from '../../core/config.js';
 import type { Logger } from '../../core/log.js';
 import { errLine } from '../protocol/pop3/response.js';
 import type { Pop3Deps } from '../session/pop3/deps.js';
 import { Pop3Session } from '../session/pop3/pop3-session.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { newConnectionId } from './smtp-listener.js';
+import { listenOn } from './listen-on.js';
 
 export interface Pop3ListenerOptions {
   name: string; // 'pop3' or 'pop3s', for the logs
@@ -49,17 +49,7 @@ export class Pop3Listener {
   }
 
   listen(hostPort: string): Promise<net.AddressInfo> {
-    const { host, port } = splitHostPort(hostPort);
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
-        this.server.off('error', onError);
-        const address = this.server.address() as net.AddressInfo;
-        this.options.logger.info('listening', { listener: this.options.name, address: address.address, port: address.port, outcome: 'listening' });
-        resolve(address);
-      });
-    });
+    return listenOn(this.server, hostPort, this.options.name, this.options.logger);
   }
 
   private handle(socket: net.Socket): void {

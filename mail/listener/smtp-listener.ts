@@ -12,12 +12,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../core/log.js';
-import { splitHostPort } from '../../core/config.js';
 import { formatReply } from '../protocol/smtp/reply.js';
 import { replies } from '../session/smtp/replies.js';
 import type { SmtpConnectionHandle, SmtpSessionServer } from '../session/smtp/smtp-session-server.js';
 import { ClientWatch } from './client-watch.js';
 import { ConnectionLimiter } from './connection-limiter.js';
+import { listenOn } from './listen-on.js';
 
 export interface SmtpListenerOptions {
   name: string; // 'smtp', for the logs
@@ -85,17 +85,7 @@ export class SmtpListener {
 
   /** Starts listening on "host:port"; resolves with the bound address. */
   listen(hostPort: string): Promise<net.AddressInfo> {
-    const { host, port } = splitHostPort(hostPort);
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
-        this.server.off('error', onError);
-        const address = this.server.address() as net.AddressInfo;
-        this.options.logger.info('listening', { listener: this.options.name, address: address.address, port: address.port, outcome: 'listening' });
-        resolve(address);
-      });
-    });
+    return listenOn(this.server, hostPort, this.options.name, this.options.logger);
   }
 
   /** Takes one connected socket (from our net.Server, or a test). */
