@@ -59,6 +59,11 @@ export interface Directory {
   setQuota(address: string, quota: number | null): Promise<void>;
   /** The user when the password is right, else null. Constant work whether or not the user exists. */
   verifyPassword(address: string, password: string): Promise<User | null>;
+  /**
+   * SCRAM-SHA-256 keys of the account (`iterations$salt$storedKey$serverKey`, see
+   * mail/auth/scram-sha256.ts), or null when there is no such user or it has none yet.
+   */
+  getScramCredentials(address: string): Promise<{ user: User; scram: string } | null>;
 
   addAlias(address: string, targets: string[]): Promise<Alias>;
   removeAlias(address: string): Promise<void>;

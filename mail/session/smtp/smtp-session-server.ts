@@ -6,6 +6,7 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { SCRAM_MECHANISM } from '../../auth/scram-sha256.js';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { GreetingWaitOptions } from './greeting-wait.js';
 import './greeting-wait.js';
@@ -171,6 +172,9 @@ export class SmtpSessionServer {
       ...(deps.reverseLookup ? { resolver: { reverse: deps.reverseLookup } } : {}),
       ...(offerStartTls && tls ? { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } : {}),
       logger: false,
+      ...(profile.authMethods.includes(SCRAM_MECHANISM)
+        ? { scramCredentials: async (username: string) => (await deps.directory.getScramCredentials(username))?.scram ?? null }
+        : {}),
       ...(deps.pregreet ? { greetingWait: (ip: string) => deps.pregreet!.waitFor(ip), greetingPassed: (ip: string) => deps.pregreet!.passed(ip) } : {}),
       onConnect: (session, callback) => reply(onConnect(this.ctx, session), callback, session),
       onSecure: (socket, session, callback) => {

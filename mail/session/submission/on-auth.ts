@@ -10,8 +10,11 @@ import { stateOf } from '../smtp/context.js';
 import { SmtpReplyError } from '../smtp/errors.js';
 import type { SubmissionDeps } from './deps.js';
 import { submissionReplies } from './replies.js';
+import { SCRAM_MECHANISM } from '../../auth/scram-sha256.js';
+import type { ScramAuthentication } from '../smtp/sasl-scram.js';
 
-export const PASSWORD_MECHANISMS = ['PLAIN', 'LOGIN'];
+/** Offered after TLS; SCRAM keeps the password off the wire even inside it. */
+export const PASSWORD_MECHANISMS = ['PLAIN', 'LOGIN', SCRAM_MECHANISM];
 
 export async function onSubmissionAuth(deps: SubmissionDeps, ctx: SessionContext, auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<string> {
   const state = stateOf(ctx, session);
@@ -24,7 +27,12 @@ export async function onSubmissionAuth(deps: SubmissionDeps, ctx: SessionContext
   const username = normalizeAddress(auth.username ?? '');
   let user;
   try {
-    user = username ? await ctx.deps.directory.verifyPassword(username, auth.password ?? '') : null;
+    if ((auth.method as string) === SCRAM_MECHANISM) {
+      // The mechanism (smtp/sasl-scram.ts) has checked the proof; only its verdict comes here.
+      user = username && (auth as unknown as ScramAuthentication).scramVerified ? await ctx.deps.directory.getUser(username) : null;
+    } else {
+      user = username ? await ctx.deps.directory.verifyPassword(username, auth.password ?? '') : null;
+    }
   } catch (err) {
     state.log.error('auth lookup failed', { qid: null, err, outcome: 'error' });
     throw new SmtpReplyError('auth_lookup_failed', { code: 454, enhanced: '4.7.0', text: 'Temporary authentication failure' }, { cause: err });

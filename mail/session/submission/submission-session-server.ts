@@ -8,6 +8,9 @@ import { onSubmissionAuth, PASSWORD_MECHANISMS } from './on-auth.js';
 import { onSubmissionData } from './on-data.js';
 import { onSubmissionMailFrom } from './on-mail-from.js';
 import { onSubmissionRcptTo } from './on-rcpt-to.js';
+import { installScramMechanism } from '../smtp/sasl-scram.js';
+
+installScramMechanism();
 
 export function submissionProfile(deps: SubmissionDeps): SessionProfile {
   return {

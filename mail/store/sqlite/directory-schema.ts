@@ -33,6 +33,11 @@ const STEPS: readonly string[] = [
   );
   CREATE INDEX alias_targets_target ON alias_targets(target);
   `,
+  // SCRAM-SHA-256 keys (mail/auth/scram-sha256.ts): `iterations$salt$storedKey$serverKey`.
+  // NULL for accounts made before this step until their next password change or login.
+  `
+  ALTER TABLE users ADD COLUMN scram TEXT;
+  `,
 ];
 
 export function migrateDirectory(db: Db): void {

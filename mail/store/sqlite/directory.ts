@@ -15,6 +15,7 @@ import { ConflictError, InputError, NotFoundError } from '../../../core/errors.j
 import type { Logger } from '../../../core/log.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, needsRehash, verifyDummy, verifyPassword, type ScryptParams } from '../../auth/password-hash.js';
 import { checkPasswordStrength } from '../../auth/password-policy.js';
+import { deriveScramCredentials, encodeScramCredentials } from '../../auth/scram-sha256.js';
 
 /** Alias chains longer than this are cut; real setups nest two or three deep. */
 export const MAX_ALIAS_DEPTH = 10;
@@ -35,6 +36,7 @@ interface UserRow {
   address: string;
   domain: string;
   password_hash: string;
+  scram: string | null;
   quota: number | null;
   created_at: number;
 }
@@ -139,12 +141,12 @@ export class SqliteDirectory implements Directory {
     // Check before the deliberately slow hash so a refused add answers at once; checked again
     // inside the transaction because another writer may have got there in between.
     this.checkNewUser(parsed);
-    const passwordHash = await hashPassword(password, this.passwordParams);
+    const [passwordHash, scram] = await Promise.all([hashPassword(password, this.passwordParams), deriveScramCredentials(password)]);
     const user: User = { id: randomUUID(), address: parsed.address, quota, createdAt: new Date() };
     this.db.transaction(() => {
       this.checkNewUser(parsed);
-      this.sql('INSERT INTO users (id, address, domain, password_hash, quota, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(user.id, user.address, parsed.domain, passwordHash, quota, user.createdAt.getTime());
+      this.sql('INSERT INTO users (id, address, domain, password_hash, scram, quota, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(user.id, user.address, parsed.domain, passwordHash, encodeScramCredentials(scram), quota, user.createdAt.getTime());
     }).immediate();
     try {
       await this.mailStore.createMailbox(user.id);
@@ -192,8 +194,9 @@ export class SqliteDirectory implements Directory {
     const parsed = requireAddress(address);
     this.requireUser(parsed.address);
     this.requirePasswordStrength(password, parsed.address);
-    const passwordHash = await hashPassword(password, this.passwordParams);
-    const changed = this.sql('UPDATE users SET password_hash = ? WHERE address = ?').run(passwordHash, parsed.address).changes;
+    const [passwordHash, scram] = await Promise.all([hashPassword(password, this.passwordParams), deriveScramCredentials(password)]);
+    const changed = this.sql('UPDATE users SET password_hash = ?, scram = ? WHERE address = ?')
+      .run(passwordHash, encodeScramCredentials(scram), parsed.address).changes;
     if (changed === 0) throw new NotFoundError('unknown_user', `no user ${parsed.address}`);
     this.logger.info('password changed', { address: parsed.address });
   }
@@ -214,8 +217,26 @@ export class SqliteDirectory implements Directory {
       return null;
     }
     if (!(await verifyPassword(password, row.password_hash))) return null;
+    // SCRAM first: both updates are conditional on the hash they read.
+    if (row.scram === null) await this.addScram(row, password);
     if (needsRehash(row.password_hash, this.passwordParams)) await this.rehash(row, password);
     return toUser(row);
+  }
+
+  async getScramCredentials(address: string): Promise<{ user: User; scram: string } | null> {
+    const parsed = parseAddress(address);
+    const row = parsed ? this.userRow(parsed.address) : undefined;
+    return row && row.scram !== null ? { user: toUser(row), scram: row.scram } : null;
+  }
+
+  /** Accounts from before SCRAM get their keys at the first password login, while the password is at hand. */
+  private async addScram(row: UserRow, password: string): Promise<void> {
+    try {
+      const scram = encodeScramCredentials(await deriveScramCredentials(password));
+      this.sql('UPDATE users SET scram = ? WHERE id = ? AND password_hash = ? AND scram IS NULL').run(scram, row.id, row.password_hash);
+    } catch (err) {
+      this.logger.warn('adding SCRAM keys failed', { userId: row.id, err });
+    }
   }
 
   /** Upgrades a hash made with older, cheaper parameters while the password is at hand. */

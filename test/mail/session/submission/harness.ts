@@ -1,6 +1,7 @@
 // Submission session harness: the MX harness's in-memory sockets and fakes, plus a directory
 // with passwords and aliases, a fake outbound queue and a recorded brute-force delay.
 
+import { deriveScramCredentials, encodeScramCredentials } from '../../../../mail/auth/scram-sha256.js';
 import { createLogger, type Logger } from '../../../../core/log.js';
 import { AuthPenalty } from '../../../../mail/auth/auth-penalty.js';
 import type { OutboundQueue } from '../../../../mail/delivery/submission-delivery.js';
@@ -13,10 +14,23 @@ import type { Alias, User } from '../../../../mail/store/contracts.js';
 import { FakeDirectory, FakeMailStore, ScriptedClient, selfSignedCert, socketPair, type Reply } from '../smtp/harness.js';
 
 export const PASSWORD = 'right-password';
+let scramOfPassword: Promise<string> | undefined;
 
 export class PasswordDirectory extends FakeDirectory {
   async verifyPassword(address: string, password: string): Promise<User | null> {
     return password === PASSWORD ? this.users.get(address) ?? null : null;
+  }
+
+  async getUser(address: string): Promise<User | null> {
+    return this.users.get(address) ?? null;
+  }
+
+  /** Every account's SCRAM keys are those of PASSWORD (derived once, with a fixed salt). */
+  async getScramCredentials(address: string): Promise<{ user: User; scram: string } | null> {
+    const user = this.users.get(address);
+    if (!user) return null;
+    scramOfPassword ??= deriveScramCredentials(PASSWORD, { salt: Buffer.from('fixed-test-salt!'), iterations: 4096 }).then(encodeScramCredentials);
+    return { user, scram: await scramOfPassword };
   }
 
   async listAliases(domain?: string): Promise<Alias[]> {
