@@ -29,6 +29,14 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return n;
 });
 
+/** An http(s) URL without credentials, query or fragment, e.g. "http://127.0.0.1:11333". */
+const httpUrl = z.string().refine((v) => {
+  try { const u = new URL(v); return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash; } catch { return false; }
+}, 'must be an http:// or https:// URL like "http://127.0.0.1:11333"');
+
+/** A clamd socket: "unix:/absolute/path" or "tcp://host:port". */
+const clamdAddress = z.string().regex(/^(unix:\/\S+|tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5})$/, 'must be "unix:/path/to/clamd.ctl" or "tcp://host:port"');
+
 const hostname = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS host name');
 
 export const DEV_LISTEN = {
@@ -87,6 +95,23 @@ export const configSchema = z.strictObject({
       messagesPerHour: z.number().int().min(1).max(1_000_000).default(200),
       recipientsPerHour: z.number().int().min(1).max(10_000_000).default(1000),
     }).prefault({}),
+    /** IMAP (143/993) only; connectionsPerIp, maxConnections and maxErrors above apply too. */
+    imap: z.strictObject({
+      /**
+       * Seconds a logged-in client (IDLE included) may stay silent before `* BYE`. RFC 9051
+       * section 5.4 asks for at least 30 minutes; clients re-IDLE every 29.
+       */
+      idleTimeout: z.number().int().min(60).max(86_400).default(1800),
+      /** Seconds a client that has not logged in may stay silent. */
+      preAuthTimeout: z.number().int().min(5).max(3600).default(60),
+      /** Sessions one account may have open at once, all addresses together (over it: NO [LIMIT]). */
+      connectionsPerUser: z.number().int().min(1).max(10_000).default(20),
+      /**
+       * Longest command line, and largest literal outside APPEND, in bytes. IMAP lines are
+       * longer than SMTP's: UID sets of FETCH and STORE, SEARCH, LIST-EXTENDED.
+       */
+      maxLineLength: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+    }).prefault({}),
   }).prefault({}),
   dns: z.strictObject({
     servers: z.array(hostPort).default([]),
@@ -124,12 +149,78 @@ export const configSchema = z.strictObject({
     /** A DMARC failure under p=quarantine: file into the recipients' Junk folder, or accept. */
     quarantine: z.enum(['junk', 'accept']).default('junk'),
   }).prefault({}),
+  spam: z.strictObject({
+    /**
+     * URL of rspamd's normal worker (e.g. "http://127.0.0.1:11333"); every message the MX
+     * receives is checked there. null: no spam filtering.
+     */
+    rspamd: httpUrl.nullable().default(null),
+    /** URL of rspamd's controller worker (e.g. "http://127.0.0.1:11334"), for learning spam/ham. */
+    rspamdController: httpUrl.nullable().default(null),
+    /** The controller's password; not needed from an address in rspamd's secure_ip. */
+    rspamdPassword: z.string().min(1).nullable().default(null),
+    /** Seconds one check may take; past it rspamd counts as unavailable. */
+    timeout: duration.default(20),
+    /**
+     * rspamd unreachable, failing or too slow: accept the message unfiltered (logged as a
+     * warning), or defer it (451). Accept by default: a spam filter's outage should not stop mail.
+     */
+    onUnavailable: z.enum(['accept', 'defer']).default('accept'),
+  }).prefault({}),
+  antivirus: z.strictObject({
+    /** clamd's socket, "unix:/run/clamav/clamd.ctl" or "tcp://127.0.0.1:3310". null: no scanning. */
+    clamd: clamdAddress.nullable().default(null),
+    /** Seconds one scan may take; past it clamd counts as unavailable. */
+    timeout: duration.default(30),
+    /**
+     * clamd unreachable, failing or too slow: defer the message (451, the sender retries), or
+     * accept it unscanned (logged as a warning). Defer by default: unscanned mail could carry malware.
+     */
+    onUnavailable: z.enum(['defer', 'accept']).default('defer'),
+    /**
+     * The message is larger than maxScanSize (or clamd's StreamMaxLength): accept it unscanned
+     * (logged as a warning), or refuse it (552 5.3.4). Deferring would never succeed. Keep both at
+     * least limits.maxMessageSize and this never happens.
+     */
+    onTooLarge: z.enum(['accept', 'reject']).default('accept'),
+    /**
+     * Messages larger than this are not sent to clamd (onTooLarge applies). Set it to clamd's
+     * StreamMaxLength (Debian's default: 25M): past that clamd cuts the stream off.
+     */
+    maxScanSize: size.default(25 * 1024 * 1024),
+  }).prefault({}),
   auth: z.strictObject({
     /** Allow password mechanisms without TLS. Off: never, loopback included. */
     allowInsecure: z.boolean().default(false),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  }).prefault({}),
+  /** `mailroom agent`: monitoring, alerts and the admin panel's API (listen.admin, listen.http). */
+  agent: z.strictObject({
+    /** Seconds between hardware samples (CPU, memory, disks, network, temperatures). */
+    sampleInterval: duration.default(5),
+    /** Seconds between SMART health reads (smartctl) and md RAID checks. */
+    smartInterval: duration.default(600),
+    /** Seconds between alert checks (mail daemon answering, queue, certificate, disks). */
+    alertInterval: duration.default(30),
+    /** Where alerts are mailed, once per change of state; null: shown in the panel only. */
+    alertEmail: z.string().refine((v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), 'must be a mail address like admin@example.com').nullable().default(null),
+    alerts: z.strictObject({
+      /** A file system fuller than this (percent) raises an alert. */
+      diskPercent: z.number().min(1).max(100).default(85),
+      /** More queued messages than this raises an alert. */
+      queueBacklog: z.number().int().min(1).default(100),
+      /** The TLS certificate expiring in fewer days than this raises an alert. */
+      certificateDays: z.number().int().min(1).max(365).default(14),
+    }).prefault({}),
+    /** Bearer token for GET /metrics (Prometheus); null: generated once into DIR/secrets/metrics.token. */
+    metricsToken: z.string().min(16).nullable().default(null),
+    /** Admin sessions: signed out after this long without a request, and after maxAge in any case. */
+    session: z.strictObject({
+      idleTimeout: duration.default(30 * 60),
+      maxAge: duration.default(12 * 3600),
+    }).prefault({}),
   }).prefault({}),
 });
 

@@ -3,8 +3,8 @@
 // reads config files or the environment.
 //
 // Listeners: `listen.smtp` (the MX), `listen.submission` (587, STARTTLS),
-// `listen.submissions` (465, implicit TLS), `listen.pop3` (110, STLS) and `listen.pop3s` (995);
-// IMAP belongs to a later issue.
+// `listen.submissions` (465, implicit TLS), `listen.pop3` (110, STLS), `listen.pop3s` (995),
+// `listen.imap` (143, STARTTLS) and `listen.imaps` (993).
 // The outbound queue (DATA/queue + the queue tables) runs here too: the QueueRunner delivers
 // what submission spooled, and DSNs go to local senders' mailboxes or back into the spool.
 // Shutdown (SIGTERM/SIGINT): stop accepting, answer 421 4.3.2 to new commands, let messages
@@ -29,6 +29,7 @@ import { SqliteMailStore } from './store/sqlite/mail-store.js';
 import { FsBlobStore } from './store/fs/blob-store.js';
 import { AuthPenalty } from './auth/auth-penalty.js';
 import { startPop3Service, type Pop3Service } from './session/pop3/index.js';
+import { startImapService, type ImapService } from './session/imap/index.js';
 import { createBounceHandOff } from './delivery/bounce-hand-off.js';
 import { dkimMessageSigner, startSigningDir } from './delivery/dkim-message-signer.js';
 import type { MessageSigner } from './delivery/message-signer.js';
@@ -38,6 +39,9 @@ import { createDnsLookup } from './queue/dns-lookup.js';
 import { MessageSpool } from './store/fs/message-spool.js';
 import { createMailauthResolver } from './pipeline/mailauth-resolver.js';
 import { createMessageAuthenticator } from './pipeline/message-auth.js';
+import { createContentFilters } from './pipeline/content-filters.js';
+import { createMtaStsSource } from './queue/mta-sts-source.js';
+import { createPolicyFetcher } from './queue/mta-sts-fetcher.js';
 import { deliverToDomain } from './queue/domain-delivery.js';
 import { QueueRunner } from './queue/queue-runner.js';
 import { DEFAULT_RETRY_STEPS_MS } from './queue/retry-schedule.js';
@@ -146,7 +150,25 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     }
   }
 
+  // Content filters on the MX (antivirus.clamd, spam.rspamd; an engine left out is not asked):
+  // the message waits in the same spool as for verification while clamd and rspamd read it.
+  const contentFilters = createContentFilters(config, { logger: logger.child({ component: 'filter' }) });
+  let dataChecks: SmtpSessionDeps['dataChecks'] = null;
+  if (contentFilters.checks.length > 0) {
+    try {
+      dataChecks = { checks: contentFilters.checks, spool: inboundAuth?.spool ?? await MessageSpool.start(path.join(config.dataDir, 'tmp', 'inbound')) };
+    } catch (err) {
+      contentFilters.close();
+      await mailStore.close().catch(() => undefined);
+      db.close();
+      throw err;
+    }
+  }
+
   const dnsLookup = createDnsLookup({ servers: config.dns.servers });
+  // MTA-STS (RFC 8461): policies fetched over HTTPS with the system's trust store, resolved
+  // through dns.servers like every other lookup of the queue; not used through a smarthost.
+  const mtaSts = createMtaStsSource({ dns: dnsLookup, fetchPolicy: createPolicyFetcher({ dns: dnsLookup }) });
   const relay = config.outbound.relay;
   // Called only once the runner exists (after an enqueue).
   const kickQueue = () => runner.kick();
@@ -156,6 +178,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       dns: dnsLookup,
       heloName: config.hostname,
       mxPort: config.outbound.port,
+      mtaSts,
       relay: relay ? { host: relay.host, port: relay.port, ...(relay.username !== undefined ? { username: relay.username } : {}), ...(relay.password !== undefined ? { password: relay.password } : {}) } : null,
     }),
     handOffBounce: createBounceHandOff({ directory, mailStore, queue: spool, onQueued: kickQueue }),
@@ -185,10 +208,11 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     pregreet: new PregreetGate({ waitMs: config.limits.greetingWait }),
   };
   // Verification belongs to the MX only; submission's own DATA handler never looks at it.
-  const session = new SmtpSessionServer({ ...sessionDeps, inboundAuth });
-  // One penalty table for every protocol: an IP's failed logins count across SMTP and POP3.
+  const session = new SmtpSessionServer({ ...sessionDeps, inboundAuth, dataChecks });
+  // One penalty table for every protocol: an IP's failed logins count across SMTP, POP3 and IMAP.
   const authPenalty = new AuthPenalty();
   let pop3: Pop3Service | null = null;
+  let imap: ImapService | null = null;
   const submissionDeps: SubmissionDeps = {
     queue: spool,
     onQueued: kickQueue,
@@ -206,12 +230,13 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   const closeAll = async () => {
     // The runner's attempts get the same drain time as the sessions; what is still running then
     // stays pending in the spool and is tried again after the restart.
-    await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
+    await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), imap?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
     await Promise.allSettled([session.settled(), submission.settled(), submissions.settled()]);
     // smtp-server reports closed sessions on the next turn; let their log lines out first.
     await new Promise((resolve) => setImmediate(resolve));
     await mailStore.close();
     db.close();
+    contentFilters.close();
   };
 
   try {
@@ -247,6 +272,27 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       directory, mailStore, logger, authPenalty,
     });
     Object.assign(addresses, pop3.addresses);
+    imap = await startImapService({
+      hostname: config.hostname,
+      listen: { imap: config.listen.imap, imaps: config.listen.imaps },
+      tls, // null: no STARTTLS and no 993 listener (it warns)
+      limits: {
+        connectionsPerIp: config.limits.connectionsPerIp,
+        maxConnections: config.limits.maxConnections,
+        maxErrors: config.limits.maxErrors,
+        appendLimit: config.limits.maxMessageSize,
+        maxLineLength: config.limits.imap.maxLineLength,
+        // A literal outside APPEND (a search string, a password) is a piece of a command line.
+        maxLiteralSize: config.limits.imap.maxLineLength,
+        idleTimeout: config.limits.imap.idleTimeout,
+        preAuthTimeout: config.limits.imap.preAuthTimeout,
+        connectionsPerUser: config.limits.imap.connectionsPerUser,
+      },
+      allowInsecureAuth: config.auth.allowInsecure,
+      directory, mailStore, logger, authPenalty,
+      version: packageVersion(),
+    });
+    Object.assign(addresses, imap.addresses);
     runner.start();
   } catch (err) {
     await closeAll().catch(() => undefined);
@@ -295,6 +341,16 @@ function readTls(config: Config, logger: Logger): SmtpSessionDeps['tls'] {
   } catch (err) {
     logger.warn('TLS certificate not readable; STARTTLS disabled', { key: config.tls.key, cert: config.tls.cert, err, outcome: 'no-tls' });
     return null;
+  }
+}
+
+/** The version in package.json (for IMAP ID); the compiled file is dist/mail/main.js. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -1,24 +1,15 @@
-// A POP3 listener (110 with STLS, or 995 with implicit TLS): our own net.Server, so connection
-// limits apply before any byte is read. Each accepted socket gets a connection id and a slot in
-// the per-IP and total limits (over them: -ERR [SYS/TEMP] and close); on an implicit-TLS port
-// the handshake finishes here, with a deadline, before the session sees the socket.
-//
-// A separate class from SmtpListener rather than a shared base: SMTP's drain and refusal
-// replies are tied to smtp-server, and its behaviour must not move under this change.
-//
-// close() drains: no new connections; idle sessions are told -ERR [SYS/TEMP] at once, busy ones
-// after their current command (a QUIT's expunge finishes); what is left at the deadline is cut
-// off, which deletes nothing (UPDATE never ran).
+// A POP3 listener (110 with STLS, or 995 with implicit TLS): the shared session listener
+// (limits, TLS handshake, drain) with POP3's sessions and its refusal, `-ERR [SYS/TEMP]`.
+// On drain, idle sessions are told -ERR [SYS/TEMP] at once, busy ones after their current
+// command (a QUIT's expunge finishes); what is left at the deadline is cut off, which deletes
+// nothing (UPDATE never ran).
 
-import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { Logger } from '../../core/log.js';
 import { errLine } from '../protocol/pop3/response.js';
 import type { Pop3Deps } from '../session/pop3/deps.js';
 import { Pop3Session } from '../session/pop3/pop3-session.js';
-import { ConnectionLimiter } from './connection-limiter.js';
-import { newConnectionId } from './smtp-listener.js';
-import { listenOn } from './listen-on.js';
+import { SessionListener } from './session-listener.js';
 
 export interface Pop3ListenerOptions {
   name: string; // 'pop3' or 'pop3s', for the logs
@@ -29,92 +20,16 @@ export interface Pop3ListenerOptions {
   implicitTls?: tls.SecureContext | null;
 }
 
-const HANDSHAKE_TIMEOUT_MS = 10_000;
-
-export class Pop3Listener {
-  private readonly server: net.Server;
-  private readonly limiter: ConnectionLimiter;
-  private readonly sessions = new Set<Pop3Session>();
-  private readonly sockets = new Set<net.Socket>();
-  private draining = false;
-
-  constructor(private readonly options: Pop3ListenerOptions) {
-    this.limiter = new ConnectionLimiter(options.limits);
-    this.server = net.createServer({ noDelay: true }, (socket) => this.handle(socket));
-    this.server.on('error', (err) => options.logger.error('listener error', { listener: options.name, err }));
-  }
-
-  get connections(): number {
-    return this.sockets.size;
-  }
-
-  listen(hostPort: string): Promise<net.AddressInfo> {
-    return listenOn(this.server, hostPort, this.options.name, this.options.logger);
-  }
-
-  private handle(socket: net.Socket): void {
-    const { logger, name } = this.options;
-    const remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
-    const remotePort = socket.remotePort ?? 0;
-    const cid = newConnectionId();
-    socket.on('error', () => { /* the session or the refusal below handles the end */ });
-    if (this.draining) return this.refuse(socket, cid, remoteAddress, 'shutting-down', 'Server shutting down');
-    const admitted = this.limiter.admit(remoteAddress);
-    if (admitted !== 'ok') return this.refuse(socket, cid, remoteAddress, admitted, 'Too many connections, try again later');
-    this.sockets.add(socket);
-    socket.once('close', () => { this.sockets.delete(socket); this.limiter.release(remoteAddress); });
-
-    const start = (s: net.Socket | tls.TLSSocket, secure: boolean) => {
-      const session = new Pop3Session(this.options.deps, s, { cid, remoteAddress, remotePort, secure });
-      this.sessions.add(session);
-      session.run().catch((err: unknown) => logger.error('pop3 session crashed', { listener: name, cid, err, outcome: 'error' })).finally(() => {
-        this.sessions.delete(session);
-        s.destroy();
-      });
-    };
-    const context = this.options.implicitTls;
-    if (!context) return start(socket, false);
-
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
-    const timer = setTimeout(() => {
-      logger.info('tls handshake timed out', { listener: name, cid, remote: remoteAddress, outcome: 'tls-timeout' });
-      secure.destroy();
-    }, HANDSHAKE_TIMEOUT_MS);
-    timer.unref();
-    const fail = (err: unknown) => {
-      clearTimeout(timer);
-      logger.info('tls handshake failed', { listener: name, cid, remote: remoteAddress, err, outcome: 'tls-failed' });
-      socket.destroy();
-    };
-    secure.once('error', fail);
-    secure.once('secure', () => {
-      clearTimeout(timer);
-      secure.off('error', fail);
-      if (this.draining) { secure.destroy(); return; }
-      start(secure, true);
+export class Pop3Listener extends SessionListener {
+  constructor(options: Pop3ListenerOptions) {
+    super({
+      name: options.name,
+      protocol: 'pop3',
+      limits: options.limits,
+      logger: options.logger,
+      implicitTls: options.implicitTls ?? null,
+      createSession: (socket, info) => new Pop3Session(options.deps, socket, info),
+      refusal: (text) => errLine(text, 'SYS/TEMP'),
     });
-  }
-
-  async close(drainMs = 8000): Promise<void> {
-    const { logger, name } = this.options;
-    this.draining = true;
-    logger.info('draining', { listener: name, connections: this.sockets.size, outcome: 'draining' });
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sessions) s.shutdown();
-    const deadline = Date.now() + drainMs;
-    while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    if (this.sockets.size > 0) {
-      logger.warn('drain deadline passed, closing connections', { listener: name, connections: this.sockets.size, outcome: 'cut-off' });
-      for (const s of this.sockets) s.destroy();
-    }
-    await stopped;
-  }
-
-  private refuse(socket: net.Socket, cid: string, remote: string, outcome: string, text: string): void {
-    this.options.logger.info('connection refused', { listener: this.options.name, cid, remote, outcome });
-    // On an implicit-TLS port the client expects a handshake, not text: just close.
-    if (this.options.implicitTls) socket.destroy();
-    else socket.end(errLine(text, 'SYS/TEMP'));
-    setTimeout(() => socket.destroy(), 2000).unref();
   }
 }

@@ -85,6 +85,8 @@ export const STANDARD_FOLDERS = [
 
 export interface Folder {
   userId: UserId;
+  /** RFC 8474 MAILBOXID: stable across renames, never reused for another folder. */
+  mailboxId: string;
   name: string; // full name, "/" as hierarchy separator; INBOX is always "INBOX"
   specialUse: string | null;
   uidValidity: number; // never changes while the folder exists
@@ -172,6 +174,90 @@ export interface MailboxChange {
   modseq: number;
 }
 
+/** What a session tracks of one message in a selected folder. */
+export interface MessageFlags {
+  uid: number;
+  modseq: number;
+  flags: string[];
+}
+
+/** A folder as SELECT sees it: its counters and every message's UID, MODSEQ and flags, in UID order. */
+export interface FolderView {
+  folder: Folder;
+  messages: MessageFlags[];
+}
+
+/** What changed in a folder after a MODSEQ (CONDSTORE FETCH CHANGEDSINCE, QRESYNC). */
+export interface FolderChanges {
+  /** Messages whose MODSEQ is above `since`, in UID order. */
+  changed: MessageFlags[];
+  /** UIDs expunged with a MODSEQ above `since`, ascending. */
+  vanished: number[];
+  highestModseq: number;
+}
+
+/** Where COPY or MOVE put the messages (RFC 4315 COPYUID). */
+export interface CopyResult {
+  /** UIDVALIDITY of the destination. */
+  uidValidity: number;
+  /** [source UID, destination UID], in source UID order; UIDs not in the source are left out. */
+  pairs: Array<[number, number]>;
+}
+
+/** How STORE changes flags. */
+export type FlagOperation = 'add' | 'remove' | 'replace';
+
+export interface SetFlagsResult {
+  /** Messages whose flags changed (new MODSEQ each), in UID order. */
+  changed: MessageFlags[];
+  /** UIDs not changed because their MODSEQ was above `unchangedSince` (RFC 7162 MODIFIED). */
+  conflicts: number[];
+}
+
+/**
+ * A search over one folder, in the store's terms: UIDs rather than sequence numbers (the
+ * session translates), flags by name, dates as instants (the session computes day bounds in the
+ * time zone the RFC asks for). Text matching is case-insensitive substring matching as RFC 9051
+ * asks; the embedded store answers TEXT, BODY and the address fields from its FTS5 index.
+ */
+export type SearchCriterion =
+  | { kind: 'all' }
+  | { kind: 'uids'; uids: ReadonlyArray<number | [number, number]> }
+  | { kind: 'flag'; flag: string; set: boolean }
+  /** Header fields, the body only, or both (TEXT). `field` for kind header is matched case-insensitively. */
+  | { kind: 'text'; where: 'text' | 'body' | 'subject' | 'from' | 'to' | 'cc' | 'bcc'; value: string }
+  | { kind: 'header'; field: string; value: string }
+  /** INTERNALDATE ('internal') or the Date header ('sent'), half-open [from, to). */
+  | { kind: 'date'; which: 'internal' | 'sent'; from?: Date; to?: Date }
+  | { kind: 'size'; larger?: number; smaller?: number }
+  | { kind: 'modseq'; atLeast: number }
+  /** RFC 8474 EMAILID: "M" + the message's blobId (copies and moves of a message share it). */
+  | { kind: 'emailId'; id: string }
+  | { kind: 'not'; criterion: SearchCriterion }
+  | { kind: 'or'; left: SearchCriterion; right: SearchCriterion }
+  | { kind: 'and'; criteria: SearchCriterion[] };
+
+/** Folder operations refuse with these codes (on NotFoundError, ConflictError or InputError). */
+export const FolderErrorCode = {
+  notFound: 'folder_not_found',
+  exists: 'folder_exists',
+  /** DELETE of a folder that has children (RFC 5530 HASCHILDREN). */
+  hasChildren: 'folder_has_children',
+  /** DELETE of INBOX, or RENAME onto INBOX. */
+  protected: 'folder_protected',
+  invalidName: 'folder_name_invalid',
+  /** A copy or move would exceed the account's quota. */
+  overQuota: 'over_quota',
+  /** CREATE or RENAME past a limit of the store: too many folders for the account (RFC 5530 LIMIT). */
+  limit: 'folder_limit',
+  /** CREATE with a special-use attribute the store does not support (RFC 6154 USEATTR). */
+  invalidSpecialUse: 'folder_special_use_invalid',
+  /** MOVE onto the folder the messages are in. */
+  sameFolder: 'folder_same',
+  /** STORE with a malformed flag keyword or an unknown system flag. */
+  invalidFlag: 'flag_invalid',
+} as const;
+
 export interface MailStore {
   /** Creates the standard folders for a new account (idempotent). */
   createMailbox(userId: UserId): Promise<void>;
@@ -198,6 +284,80 @@ export interface MailStore {
    * removed. Returns how many were removed.
    */
   expunge(userId: UserId, folder: string, uids: readonly number[]): Promise<number>;
+
+  // --- What IMAP needs beyond delivery. Every change below is one transaction, bumps the
+  // folder's HIGHESTMODSEQ, and publishes a MailboxChange after the commit; a call that changes
+  // nothing (a STORE of flags already set, a COPY of unknown UIDs) bumps and publishes nothing.
+  // Refusals are typed errors with a FolderErrorCode: NotFoundError(notFound) for a folder that
+  // does not exist, InputError for bad names and flags, ConflictError for clashes and quota.
+  // Names: "/" separates levels; INBOX is case-insensitive, also as the first level of a child.
+  // Reads of a folder that does not exist return null or [] (folderChanges throws notFound).
+
+  /**
+   * Creates a folder and any missing parents ("a/b/c" creates "a" and "a/b"), each with a new
+   * UIDVALIDITY. Refuses: ConflictError(exists); InputError(invalidName) for an empty name, an
+   * empty level ("a//b", "/a", "a/": strip CREATE's one trailing "/" first), control characters,
+   * "*" or "%", more than 255 characters or 16 levels; InputError(limit) past 1000 folders per
+   * account; InputError(invalidSpecialUse) for a special-use other than \Archive \Drafts \Junk
+   * \Sent \Trash. Publishes 'folder' for each folder created.
+   */
+  createFolder(userId: UserId, name: string, options?: { specialUse?: string | null }): Promise<Folder>;
+  /**
+   * Deletes a folder, its messages and its expunge history. Refuses: InputError(protected) for
+   * INBOX, NotFoundError(notFound), ConflictError(hasChildren). Publishes 'folder'.
+   */
+  deleteFolder(userId: UserId, name: string): Promise<void>;
+  /**
+   * Renames a folder and its children, keeping UIDVALIDITY, UIDs and flags. Renaming INBOX
+   * moves its messages to a new folder and leaves INBOX empty (RFC 9051 section 6.3.6).
+   * Creates missing parents of the new name. Refuses: NotFoundError(notFound) for `from`,
+   * ConflictError(exists) when `to` (or a child's new name) exists or equals `from`,
+   * InputError(protected) for `to` = INBOX, InputError(invalidName) for an invalid `to` or one
+   * inside `from` (except from INBOX, whose children stay), InputError(limit). Publishes 'folder' for the old and new name of each folder
+   * (and each parent created); renaming INBOX publishes 'exists' for the new folder and
+   * 'expunge' for INBOX.
+   */
+  renameFolder(userId: UserId, from: string, to: string): Promise<void>;
+  /** Refuses NotFoundError(notFound): only existing folders can be subscribed. Publishes 'folder'. */
+  setSubscribed(userId: UserId, name: string, subscribed: boolean): Promise<void>;
+
+  /** SELECT: the folder and every message's UID, MODSEQ and flags; null if there is no such folder. */
+  openFolder(userId: UserId, name: string): Promise<FolderView | null>;
+  /** UID, MODSEQ and flags of these messages (all when `uids` is omitted), in UID order; unknown UIDs are skipped. */
+  messageFlags(userId: UserId, folder: string, uids?: readonly number[]): Promise<MessageFlags[]>;
+  /** What changed after `since`; needs the record of expunged UIDs the store keeps. */
+  folderChanges(userId: UserId, folder: string, since: number): Promise<FolderChanges>;
+  /** Full rows (index included) of these messages, in UID order; unknown UIDs are skipped. */
+  getMessages(userId: UserId, folder: string, uids: readonly number[]): Promise<StoredMessage[]>;
+  /**
+   * STORE. Flags compare case-insensitively; system flags keep their canonical spelling; \Recent
+   * is ignored (never stored). Messages the STORE would not change keep their MODSEQ; the others
+   * share one new MODSEQ. Refuses: NotFoundError(notFound), InputError(invalidFlag) for a
+   * malformed keyword or an unknown system flag. Publishes 'flags' with the changed UIDs.
+   */
+  setFlags(
+    userId: UserId, folder: string, uids: readonly number[], operation: FlagOperation, flags: readonly string[],
+    options?: { unchangedSince?: number },
+  ): Promise<SetFlagsResult>;
+  /**
+   * COPY: new copies share the body; flags and INTERNALDATE are kept; new UIDs in source UID
+   * order. Refuses: NotFoundError(notFound) for either folder, ConflictError(overQuota) when the
+   * account's bytes plus the copies' would exceed `quota`. Publishes 'exists' on `to`.
+   */
+  copyMessages(userId: UserId, from: string, uids: readonly number[], to: string, options?: { quota?: number | null }): Promise<CopyResult>;
+  /**
+   * MOVE: copy and expunge from the source in one transaction (RFC 6851); the source UIDs are
+   * recorded as expunged (folderChanges' vanished). Refuses: NotFoundError(notFound),
+   * InputError(sameFolder) when `to` is `from`. Publishes 'exists' on `to`, then 'expunge' on `from`.
+   */
+  moveMessages(userId: UserId, from: string, uids: readonly number[], to: string): Promise<CopyResult>;
+  /**
+   * UIDs of matching messages, ascending. How the embedded store matches each key is written
+   * in store/sqlite/search-query.ts; in short, text keys are case-insensitive substrings, but a
+   * TEXT or BODY value that is a single word must begin a word (its FTS index cannot find a
+   * word inside another). Refuses InputError('search_too_deep') past 100 levels of nesting.
+   */
+  search(userId: UserId, folder: string, criterion: SearchCriterion): Promise<number[]>;
 
   /** Hear about changes in one user's mailbox; returns the unsubscribe function. */
   subscribe(userId: UserId, listener: (change: MailboxChange) => void): () => void;

@@ -183,7 +183,11 @@ export type ImapCommand =
 export type ImapCommandName = ImapCommand['name'];
 
 /** The member of ImapCommand with this name. */
-export type CommandOf<N extends ImapCommandName> = Extract<ImapCommand, { name: N }>;
+// Distributive, so a member whose name is a union (SELECT | EXAMINE, COPY | MOVE) yields its
+// shape narrowed to N rather than `never` (Extract would test the whole union against N).
+export type CommandOf<N extends ImapCommandName> = ImapCommand extends infer C
+  ? C extends { name: infer M } ? (N extends M ? C & { name: N } : never) : never
+  : never;
 
 /** What the parser needs to know about the session. */
 export interface ParseContext {

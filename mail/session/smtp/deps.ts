@@ -35,6 +35,14 @@ export interface SmtpSessionDeps {
    * as it streams, unverified (config inbound.verify=false). Submission ignores it.
    */
   inboundAuth?: { authenticator: MessageAuthenticator; spool: MessageSpool } | null;
+  /**
+   * Content checks of the whole message at the end of DATA on the MX (clamd, rspamd: see
+   * pipeline/content-filters.ts). They run at the same time as each other and as inboundAuth,
+   * each reading the one spooled copy (`spool`, the same as inboundAuth.spool when both are on);
+   * their verdicts decide, with the DMARC one, whether and where the message is stored. Absent or
+   * null: none. Submission ignores it.
+   */
+  dataChecks?: { checks: readonly Check[]; spool: MessageSpool } | null;
   /** The clock, for the Received header. */
   now?: () => Date;
 }

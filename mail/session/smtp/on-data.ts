@@ -13,6 +13,13 @@
 // (DMARC p=reject: 550 5.7.1, nothing stored), in which folder (p=quarantine: Junk), and the
 // field that heads the immutable stored body. Authentication-Results fields in the message that
 // claim our host name as authserv-id are removed on the way (RFC 8601 §5).
+//
+// Content checks (deps.dataChecks: clamd, rspamd) take the same path: the message is spooled
+// once, verification and every content check read the spooled copy at the same time, and their
+// verdicts are combined (pipeline/combine-check-results.ts): any refusal (a virus, rspamd's
+// reject: 554 5.7.1) or deferral (an engine down under the "defer" rule, rspamd's soft reject:
+// 451) stores nothing; otherwise the message goes to Junk if any check says so, headed by every
+// check's fields, with the fields the checks replace (X-Spam ...) removed from its own header.
 
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { SessionContext } from './context.js';
@@ -32,12 +39,16 @@ import { AUTHENTICATION_RESULTS, type MessageAuthVerdict } from '../../pipeline/
 import { dropOurAuthenticationResults } from '../../pipeline/authentication-results-filter.js';
 import type { SpooledMessage } from '../../store/fs/message-spool.js';
 import { replyForCheck } from './reply-for-check.js';
+import { combineCheckResults } from '../../pipeline/combine-check-results.js';
+import { dropHeaderFields } from '../../pipeline/header-field-filter.js';
+import { dataChecksLog, runDataChecks, type DataCheckOutcome } from './run-data-checks.js';
+import { checkContext } from './state.js';
 
 type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'failed' | 'refused';
 
-/** The verification refused (or deferred) the message: nothing is stored. */
+/** Verification or a content check refused (or deferred) the message: nothing is stored. */
 class VerdictRefusal extends Error {
-  constructor(readonly result: CheckResult) { super(`message refused by verification: ${result.action}`); }
+  constructor(readonly result: CheckResult) { super(`message refused by a check: ${result.action}`); }
 }
 
 /** Resolves with the text of the 250 reply, or rejects with the refusal. */
@@ -60,6 +71,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
   let verdict: MessageAuthVerdict | null = null;
   let refusal: CheckResult | null = null;
   let folder: string | null = null;
+  let filtered: DataCheckOutcome[] | null = null;
 
   const finish = (qid: string | null) => {
     state.messages++;
@@ -69,6 +81,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
       normalisedLineFeeds: scanner.normalisedLineFeeds, ms: Date.now() - started, outcome,
       ...(verdict ? { auth: { spf: firstWord(verdict.spf), dkim: verdict.dkim.map(firstWord), dmarc: firstWord(verdict.dmarc), policy: verdict.dmarcPolicy } } : {}),
       ...(folder ? { folder } : {}),
+      ...(filtered ? { filters: dataChecksLog(filtered) } : {}),
       ...(refusal && refusal.action !== 'accept' && 'reason' in refusal ? { reason: refusal.reason } : {}),
       ...(failure ? { err: failure } : {}),
     });
@@ -131,9 +144,12 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
   }
 
   const auth = ctx.deps.inboundAuth ?? null;
+  const filters = ctx.deps.dataChecks && ctx.deps.dataChecks.checks.length > 0 ? ctx.deps.dataChecks : null;
+  const spool = auth?.spool ?? filters?.spool ?? null;
   const local = delivery;
-  const verifyAndDeliver = async () => {
-    const writer = auth!.spool.create();
+  const checkCtx = { ...checkContext(state, session, rcpts), queueId: qid };
+  const checkAndDeliver = async () => {
+    const writer = spool!.create();
     let spooled: SpooledMessage;
     try {
       for await (const chunk of scanned()) await writer.write(chunk);
@@ -143,18 +159,26 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
       throw err;
     }
     try {
-      verdict = await auth!.authenticator.verify({ message: spooled.open(), ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom: from });
-      const check = verdict.check;
+      // Verification and the content checks read the spooled copy at the same time.
+      const [authSettled, filtersSettled] = await Promise.allSettled([
+        auth ? auth.authenticator.verify({ message: spooled.open(), ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom: from }) : null,
+        filters ? runDataChecks(filters.checks, checkCtx, spooled) : null,
+      ]);
+      if (authSettled.status === 'rejected') throw authSettled.reason;
+      if (filtersSettled.status === 'rejected') throw filtersSettled.reason;
+      verdict = authSettled.value;
+      filtered = filtersSettled.value;
+      const check = combineCheckResults([...(verdict ? [verificationResult(verdict)] : []), ...(filtered ?? []).map((o) => o.result)]);
       if (check.action === 'reject' || check.action === 'defer') throw new VerdictRefusal(check);
       if (check.action === 'junk') folder = 'Junk';
-      const fields = (check.action === 'add-headers' || check.action === 'junk') && check.headers?.length
-        ? check.headers
-        : [[AUTHENTICATION_RESULTS, verdict.authenticationResults] as [string, string]];
+      const fields = check.action === 'add-headers' || check.action === 'junk' ? check.headers ?? [] : [];
+      const drop = check.action === 'add-headers' || check.action === 'junk' ? check.dropHeaders ?? [] : [];
       const trace = header + fields.map(([name, value]) => `${name}: ${value}\r\n`).join('');
       const message = spooled;
       async function* stored(): AsyncGenerator<Buffer> {
         yield Buffer.from(trace, 'utf8');
-        yield* dropOurAuthenticationResults(message.open(), ctx.deps.hostname);
+        const own = auth ? dropOurAuthenticationResults(message.open(), ctx.deps.hostname) : message.open();
+        yield* drop.length ? dropHeaderFields(own, drop) : own;
       }
       return await local.deliver(stored(), folder ? { folder } : {});
     } finally {
@@ -162,7 +186,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     }
   };
 
-  const work = auth ? verifyAndDeliver() : delivery.deliver(body());
+  const work = spool ? checkAndDeliver() : delivery.deliver(body());
   ctx.inFlight.add(work);
   try {
     await work;
@@ -199,11 +223,21 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
       throw new SmtpReplyError('oversize', { code: 552, enhanced: '5.3.4', text: 'Error: message exceeds fixed maximum message size' });
     case 'refused': {
       const reply = replyForCheck(refusal!);
-      throw new SmtpReplyError('message_auth', reply ?? replies.temporaryFailure());
+      throw new SmtpReplyError('message_refused', reply ?? replies.temporaryFailure());
     }
     case 'failed':
       throw new SmtpReplyError('store_failed', replies.temporaryFailure(), { cause: failure });
   }
+}
+
+/** The verification's verdict with its fields: our Authentication-Results when it brought none. */
+function verificationResult(verdict: MessageAuthVerdict): CheckResult {
+  const check = verdict.check;
+  if (check.action === 'reject' || check.action === 'defer') return check;
+  const headers = (check.action === 'add-headers' || check.action === 'junk') && check.headers?.length
+    ? check.headers
+    : [[AUTHENTICATION_RESULTS, verdict.authenticationResults] as [string, string]];
+  return check.action === 'junk' ? { ...check, headers } : { action: 'add-headers', headers };
 }
 
 function firstWord(result: string): string {

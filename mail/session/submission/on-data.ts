@@ -99,7 +99,7 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
   const checkFrom = async () => {
     const verdict = await checkHeaderFrom(ctx.deps.directory, user, headerFrom.fromAddresses());
     const reply = replyForCheck(verdict);
-    if (reply) throw new HeaderFromRefusedError(reply, 'reason' in verdict ? verdict.reason : 'header from not owned');
+    if (reply) throw new HeaderFromRefusedError(reply, ('reason' in verdict && verdict.reason) || 'header from not owned');
   };
 
   async function* body(): AsyncGenerator<Buffer> {

@@ -3,7 +3,8 @@
 // then one message row per distinct folder, each taking that folder's next UID and MODSEQ.
 
 import type { DeliveryTarget, MessageIndex, UserId } from '../contracts.js';
-import { encodeFlags, isSeen, normalizeFolderName, serializeIndex, type FolderRow } from './mail-rows.js';
+import { deliverableFlags, hasSeen } from './flag-set.js';
+import { encodeFlags, normalizeFolderName, serializeIndex, type FolderRow } from './mail-rows.js';
 import type { MailStatements } from './mail-statements.js';
 
 export interface DeliveryJob {
@@ -48,7 +49,7 @@ export function applyDelivery(ctx: DeliveryContext, job: DeliveryJob): Delivered
   const copies = new Map<number, { row: FolderRow; flags: string[] }>();
   for (const target of job.targets) {
     const row = resolveFolder(ctx, target);
-    if (!copies.has(row.id)) copies.set(row.id, { row, flags: target.flags ?? [] });
+    if (!copies.has(row.id)) copies.set(row.id, { row, flags: deliverableFlags(target.flags ?? []) });
   }
   const { index } = job;
   const blob = s.insertBlob.get(
@@ -59,7 +60,7 @@ export function applyDelivery(ctx: DeliveryContext, job: DeliveryJob): Delivered
   const delivered: DeliveredCopy[] = [];
   const internalDate = job.internalDate.getTime();
   for (const { row, flags } of copies.values()) {
-    const seen = isSeen(flags);
+    const seen = hasSeen(flags);
     const next = s.appendToFolder.get(seen ? 0 : 1, job.size, row.id)!;
     s.insertMessage.run(row.id, next.uid, next.modseq, encodeFlags(flags), seen ? 1 : 0, internalDate, job.size, blob.id);
     delivered.push({ userId: row.user_id, folder: row.name, uid: next.uid, modseq: next.modseq });

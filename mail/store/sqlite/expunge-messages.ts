@@ -1,8 +1,9 @@
 // The SQLite half of an expunge: runs inside one IMMEDIATE transaction on the main connection.
 // Removes the message rows, gives back each body reference and deletes the blob row and its
 // search text when it was the last one, then shrinks the folder's counters and takes a single
-// new MODSEQ. Blob files are NOT touched here: the caller removes them after the commit, so a
-// crash can leave an orphan file (swept at start) but never a row whose body is gone.
+// new MODSEQ, under which the removed UIDs are recorded for QRESYNC's VANISHED. Blob files are
+// NOT touched here: the caller removes them after the commit, so a crash can leave an orphan
+// file (swept at start) but never a row whose body is gone.
 
 import type { ExpungeStatements } from './expunge-statements.js';
 
@@ -36,5 +37,6 @@ export function applyExpunge(s: ExpungeStatements, folderId: number, uids: reado
   if (removedUids.length === 0) return { removedUids, unreferencedBlobs, modseq: null };
   const { modseq } = s.shrinkFolder.get(removedUids.length, unseen, bytes, folderId)!;
   removedUids.sort((a, b) => a - b);
+  for (const uid of removedUids) s.recordExpunged.run(folderId, uid, modseq);
   return { removedUids, unreferencedBlobs, modseq };
 }

@@ -1,4 +1,4 @@
-// SQL for removing messages (POP3 DELE at QUIT, later IMAP EXPUNGE) and for the cheap listing
+// SQL for removing messages (POP3 DELE at QUIT, IMAP EXPUNGE and MOVE) and for the cheap listing
 // POP3 needs. Kept apart from mail-statements.ts: these run on the main thread's connection
 // only, never in the commit worker, so the worker need not prepare them.
 
@@ -21,6 +21,8 @@ export function prepareExpungeStatements(db: Db) {
       `UPDATE folders SET messages = messages - ?, unseen = unseen - ?, size = size - ?, highest_modseq = highest_modseq + 1
        WHERE id = ? RETURNING highest_modseq AS modseq`,
     ),
+    /** QRESYNC's memory of the expunge (schema step 2); UIDs are never reused, so a clash cannot happen. */
+    recordExpunged: db.prepare<[number, number, number]>('INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?, ?, ?)'),
     messageRefs: db.prepare<[number], { uid: number; size: number; blob_id: string }>(
       'SELECT m.uid, m.size, b.blob_id FROM messages m JOIN blobs b ON b.id = m.blob WHERE m.folder_id = ? ORDER BY m.uid',
     ),

@@ -43,13 +43,10 @@ export function decodeFlags(text: string): string[] {
   return text === '' ? [] : text.split(' ');
 }
 
-export function isSeen(flags: readonly string[]): boolean {
-  return flags.some((f) => f.toLowerCase() === '\\seen');
-}
-
 export function toFolder(row: FolderRow): Folder {
   return {
     userId: row.user_id,
+    mailboxId: mailboxIdOf(row.uidvalidity),
     name: row.name,
     specialUse: row.special_use,
     uidValidity: row.uidvalidity,
@@ -96,7 +93,25 @@ export function toStoredMessage(row: MessageRow, userId: UserId, folder: string)
   };
 }
 
-/** IMAP says INBOX is case-insensitive; every other name is taken as written. */
+/**
+ * RFC 8474 MAILBOXID. UIDVALIDITY serves: the allocator (uid-validity.ts) hands out strictly
+ * growing values across the whole store, so no two folders ever share one, and a rename keeps
+ * it. Ids are "F" + digits, within RFC 8474's objectid syntax.
+ */
+export function mailboxIdOf(uidValidity: number): string {
+  return `F${uidValidity}`;
+}
+
+/**
+ * The name a folder is stored under. IMAP says INBOX is case-insensitive, and so is INBOX as the
+ * first level of a child ("inbox/Lists" is "INBOX/Lists"); every other level is taken as
+ * written. Names are kept in NFC, which Net-Unicode (RFC 5198) asks of IMAP mailbox names, so a
+ * client that sends decomposed characters finds the same folder.
+ */
 export function normalizeFolderName(name: string): string {
-  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+  const nfc = name.normalize('NFC');
+  const slash = nfc.indexOf('/');
+  const first = slash === -1 ? nfc : nfc.slice(0, slash);
+  // ASCII case only: "ınbox" (dotless i) upper-cases to INBOX too, but is not INBOX.
+  return /^inbox$/i.test(first) ? `INBOX${nfc.slice(5)}` : nfc;
 }

@@ -60,4 +60,31 @@ export const MAIL_SCHEMA_STEPS: readonly string[] = [
 
   CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
   `,
+  // 2: the record of expunged UIDs that QRESYNC (RFC 7162) answers VANISHED from: one row per
+  // UID expunged or moved out, with the MODSEQ of that expunge. UIDs are never reused within a
+  // folder, so (folder_id, uid) is a key. The rows go with their folder (deleteFolder deletes
+  // them in its transaction; the foreign key is a second line).
+  // Expunges before this step left no record, but UIDs are handed out in order, so every UID
+  // below uidnext without a message was expunged: they are recorded with the folder's current
+  // MODSEQ. A client resyncing from an older MODSEQ may hear of a few it never knew, which
+  // VANISHED (EARLIER) allows; it never misses one.
+  `
+  CREATE TABLE expunged (
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    modseq INTEGER NOT NULL,
+    PRIMARY KEY (folder_id, uid)
+  ) WITHOUT ROWID;
+
+  CREATE INDEX expunged_by_modseq ON expunged (folder_id, modseq);
+
+  WITH RECURSIVE assigned (folder_id, uid, last, modseq) AS (
+    SELECT id, 1, uidnext - 1, highest_modseq FROM folders WHERE uidnext > 1
+    UNION ALL
+    SELECT folder_id, uid + 1, last, modseq FROM assigned WHERE uid < last
+  )
+  INSERT INTO expunged (folder_id, uid, modseq)
+  SELECT a.folder_id, a.uid, a.modseq FROM assigned a
+  WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.folder_id = a.folder_id AND m.uid = a.uid);
+  `,
 ];

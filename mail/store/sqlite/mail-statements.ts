@@ -45,6 +45,7 @@ export function prepareMailStatements(db: Db) {
     deleteBlob: db.prepare<[number]>('DELETE FROM blobs WHERE id = ?'),
     deleteText: db.prepare<[number]>('DELETE FROM message_text WHERE rowid = ?'),
     deleteMessagesOfUser: db.prepare<[string]>('DELETE FROM messages WHERE folder_id IN (SELECT id FROM folders WHERE user_id = ?)'),
+    deleteExpungedOfUser: db.prepare<[string]>('DELETE FROM expunged WHERE folder_id IN (SELECT id FROM folders WHERE user_id = ?)'),
     deleteFoldersOfUser: db.prepare<[string]>('DELETE FROM folders WHERE user_id = ?'),
     /** Where a delivery's copies landed (in folder order, which need not be its recipients' order). */
     copiesOfBlob: db.prepare<[string], { user_id: string; name: string; uid: number; modseq: number }>(

@@ -2,8 +2,14 @@
 // synchronous=FULL), bodies in a BlobStore. Deliveries are transactions (delivery-transaction.ts)
 // whose metadata is group-committed by a worker thread with its own connection to the same file
 // (commit-worker-client.ts), so the main thread never waits for a delivery's SQL or fsync;
-// everything else (listings, mailbox creation and deletion) runs on the given handle. Change
-// events go out through a ChangeFeed after the commit.
+// everything else (listings, mailbox creation and deletion, and IMAP's folder, flag, copy, move
+// and search operations) runs on the given handle. Change events go out through a ChangeFeed
+// after the commit.
+//
+// Every write here is one IMMEDIATE transaction: it takes the write lock up front, so the commit
+// worker's deliveries wait on busy_timeout instead of one side failing with SQLITE_BUSY halfway.
+// Reads that need more than one statement to agree (a folder's counters and its messages) run
+// in one deferred transaction, i.e. on one WAL snapshot.
 //
 // The database handle is shared with the directory and owned by the composition root, so
 // close() drains pending deliveries and stops the worker but leaves the handle open.
@@ -12,22 +18,35 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
-  type BlobStore, type DeliveryTransaction, type Folder, type MailboxChange, type MailStore, type MessageRef, type MessageSummary,
-  type StoredMessage, type UserId,
+  FolderErrorCode, type BlobStore, type CopyResult, type DeliveryTransaction, type FlagOperation, type Folder, type FolderChanges,
+  type FolderView, type MailboxChange, type MailStore, type MessageFlags, type MessageRef, type MessageSummary, type SearchCriterion,
+  type SetFlagsResult, type StoredMessage, type UserId,
 } from '../contracts.js';
-import { MailroomError } from '../../../core/errors.js';
+import { MailroomError, NotFoundError } from '../../../core/errors.js';
 import { silentLogger, type Logger } from '../../../core/log.js';
 import { InProcessChangeFeed, type ChangeFeed } from './change-feed.js';
 import { migrate, type Db } from './database.js';
 import { CommitWorkerClient, type GroupCommitStats } from './commit-worker-client.js';
 import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 import { StoreDeliveryTransaction } from './delivery-transaction.js';
+import { applyCopy, applyMove } from './copy-move.js';
 import { applyExpunge } from './expunge-messages.js';
 import { prepareExpungeStatements, type ExpungeStatements } from './expunge-statements.js';
+import { applySetFlags } from './flag-operations.js';
+import { fromFlagColumns } from './flag-columns.js';
+import { canonicalFlags } from './flag-set.js';
+import { applyCreateFolder, applyDeleteFolder, applyRenameFolder, applySetSubscribed } from './folder-operations.js';
+import { prepareFolderStatements } from './folder-statements.js';
 import { MAIL_SCHEMA_STEPS } from './mail-schema.js';
-import { normalizeFolderName, toFolder, toStoredMessage, toSummary } from './mail-rows.js';
+import { normalizeFolderName, toFolder, toStoredMessage, toSummary, type FolderRow } from './mail-rows.js';
 import { prepareMailStatements, type MailStatements } from './mail-statements.js';
+import { prepareMessageStatements, type MessageStatements } from './message-statements.js';
+import { registerSearchFunctions } from './search-functions.js';
+import { compileSearch } from './search-query.js';
+import { SearchTermBuilder } from './search-terms.js';
 import { standardFoldersTransaction } from './standard-folders.js';
+import { UidValidityAllocator } from './uid-validity.js';
+import type { WriteContext } from './write-context.js';
 
 export interface SqliteMailStoreOptions {
   db: Db;
@@ -63,6 +82,9 @@ export class SqliteMailStore implements MailStore {
   private readonly feed: ChangeFeed;
   private readonly statements: MailStatements;
   private readonly expungeStatements: ExpungeStatements;
+  private readonly messageStatements: MessageStatements;
+  private readonly writes: WriteContext;
+  private readonly searchTerms: SearchTermBuilder;
   private readonly commits: CommitWorkerClient;
   private readonly createStandardFoldersTx: Database.Transaction<(userId: UserId) => void>;
   private closed = false;
@@ -77,6 +99,17 @@ export class SqliteMailStore implements MailStore {
     migrate(this.db, 'mail', MAIL_SCHEMA_STEPS);
     this.statements = prepareMailStatements(this.db);
     this.expungeStatements = prepareExpungeStatements(this.db);
+    this.messageStatements = prepareMessageStatements(this.db);
+    this.writes = {
+      mail: this.statements,
+      folders: prepareFolderStatements(this.db),
+      messages: this.messageStatements,
+      expunge: this.expungeStatements,
+      uidValidity: new UidValidityAllocator(this.db, this.now),
+      now: this.now,
+    };
+    registerSearchFunctions(this.db);
+    this.searchTerms = new SearchTermBuilder(this.db);
     this.createStandardFoldersTx = standardFoldersTransaction(this.db, this.statements, this.now);
     this.commits = new CommitWorkerClient({
       file: path.resolve(this.db.name),
@@ -111,6 +144,7 @@ export class SqliteMailStore implements MailStore {
         }
       }
       s.deleteMessagesOfUser.run(userId);
+      s.deleteExpungedOfUser.run(userId);
       s.deleteFoldersOfUser.run(userId);
     }).immediate();
     // After the commit: a crash before these removals leaves orphans for the sweep, never a
@@ -178,6 +212,106 @@ export class SqliteMailStore implements MailStore {
     return message ? toStoredMessage(message, userId, row.name) : null;
   }
 
+  async createFolder(userId: UserId, name: string, options: { specialUse?: string | null } = {}): Promise<Folder> {
+    this.assertOpen();
+    const { folder, changes } = this.db.transaction(() => applyCreateFolder(this.writes, userId, name, options.specialUse ?? null)).immediate();
+    this.publishAll(changes);
+    return folder;
+  }
+
+  async deleteFolder(userId: UserId, name: string): Promise<void> {
+    this.assertOpen();
+    const outcome = this.db.transaction(() => applyDeleteFolder(this.writes, userId, name)).immediate();
+    await this.removeBlobs(outcome.unreferencedBlobs, 'could not remove blob of deleted folder');
+    this.publishAll(outcome.changes);
+  }
+
+  async renameFolder(userId: UserId, from: string, to: string): Promise<void> {
+    this.assertOpen();
+    this.publishAll(this.db.transaction(() => applyRenameFolder(this.writes, userId, from, to)).immediate());
+  }
+
+  async setSubscribed(userId: UserId, name: string, subscribed: boolean): Promise<void> {
+    this.assertOpen();
+    this.publishAll(this.db.transaction(() => applySetSubscribed(this.writes, userId, name, subscribed)).immediate());
+  }
+
+  async openFolder(userId: UserId, name: string): Promise<FolderView | null> {
+    return this.db.transaction((): FolderView | null => {
+      const row = this.statements.folder.get(userId, normalizeFolderName(name));
+      if (!row) return null;
+      return { folder: toFolder(row), messages: fromFlagColumns(this.messageStatements.flagsOfFolder.get(row.id)) };
+    }).deferred();
+  }
+
+  async messageFlags(userId: UserId, folder: string, uids?: readonly number[]): Promise<MessageFlags[]> {
+    const row = this.statements.folder.get(userId, normalizeFolderName(folder));
+    if (!row) return [];
+    const m = this.messageStatements;
+    if (uids === undefined) return fromFlagColumns(m.flagsOfFolder.get(row.id));
+    return uids.length === 0 ? [] : fromFlagColumns(m.flagsOfUids.get(row.id, JSON.stringify(uids)));
+  }
+
+  async folderChanges(userId: UserId, folder: string, since: number): Promise<FolderChanges> {
+    return this.db.transaction((): FolderChanges => {
+      const row = this.folderOrThrow(userId, folder);
+      return {
+        changed: fromFlagColumns(this.messageStatements.changedSince.get(row.id, since)),
+        vanished: this.messageStatements.vanishedSince.all(row.id, since),
+        highestModseq: row.highest_modseq,
+      };
+    }).deferred();
+  }
+
+  async getMessages(userId: UserId, folder: string, uids: readonly number[]): Promise<StoredMessage[]> {
+    const row = this.statements.folder.get(userId, normalizeFolderName(folder));
+    if (!row || uids.length === 0) return [];
+    return this.messageStatements.messagesOfUids.all(row.id, JSON.stringify(uids)).map((m) => toStoredMessage(m, userId, row.name));
+  }
+
+  async setFlags(
+    userId: UserId, folder: string, uids: readonly number[], operation: FlagOperation, flags: readonly string[],
+    options: { unchangedSince?: number } = {},
+  ): Promise<SetFlagsResult> {
+    this.assertOpen();
+    const requested = canonicalFlags(flags);
+    const { result, changes } = this.db.transaction(() => {
+      const row = this.folderOrThrow(userId, folder);
+      return applySetFlags(this.writes, userId, row, uids, operation, requested, options.unchangedSince);
+    }).immediate();
+    this.publishAll(changes);
+    return result;
+  }
+
+  async copyMessages(userId: UserId, from: string, uids: readonly number[], to: string, options: { quota?: number | null } = {}): Promise<CopyResult> {
+    this.assertOpen();
+    const { result, changes } = this.db.transaction(() => {
+      const source = this.folderOrThrow(userId, from);
+      const dest = this.folderOrThrow(userId, to);
+      return applyCopy(this.writes, userId, source, dest, uids, options.quota ?? null);
+    }).immediate();
+    this.publishAll(changes);
+    return result;
+  }
+
+  async moveMessages(userId: UserId, from: string, uids: readonly number[], to: string): Promise<CopyResult> {
+    this.assertOpen();
+    const { result, changes } = this.db.transaction(() => {
+      const source = this.folderOrThrow(userId, from);
+      const dest = this.folderOrThrow(userId, to);
+      return applyMove(this.writes, userId, source, dest, uids);
+    }).immediate();
+    this.publishAll(changes);
+    return result;
+  }
+
+  async search(userId: UserId, folder: string, criterion: SearchCriterion): Promise<number[]> {
+    const row = this.statements.folder.get(userId, normalizeFolderName(folder));
+    if (!row) return [];
+    const { sql, params } = compileSearch(criterion, this.searchTerms);
+    return this.db.prepare<unknown[], number>(sql).pluck().all(row.id, ...params);
+  }
+
   openMessage(blobId: string, range?: { start: number; end?: number }): Readable {
     return this.blobs.open(blobId, range);
   }
@@ -230,5 +364,26 @@ export class SqliteMailStore implements MailStore {
 
   private publish(change: MailboxChange): void {
     this.feed.publish(change);
+  }
+
+  private publishAll(changes: readonly MailboxChange[]): void {
+    for (const c of changes) this.feed.publish(c);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MailroomError('store_closed', 'the mail store is closed');
+  }
+
+  private folderOrThrow(userId: UserId, name: string): FolderRow {
+    const row = this.statements.folder.get(userId, normalizeFolderName(name));
+    if (!row) throw new NotFoundError(FolderErrorCode.notFound, `no folder ${JSON.stringify(name)}`);
+    return row;
+  }
+
+  /** After the commit: a crash before these removals leaves orphans for the sweep, never a message whose body is gone. */
+  private async removeBlobs(ids: readonly string[], warning: string): Promise<void> {
+    for (const id of ids) {
+      await this.blobs.remove(id).catch((err: unknown) => this.logger.warn(warning, { err, blobId: id }));
+    }
   }
 }

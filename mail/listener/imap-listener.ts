@@ -1,0 +1,35 @@
+// An IMAP listener (143 with STARTTLS, or 993 with implicit TLS): the shared session listener
+// (limits, TLS handshake, drain) with IMAP sessions. A client over the limits reads
+// `* BYE [UNAVAILABLE]` instead of a greeting (RFC 9051 section 7.1.5) on the plain port.
+// On drain, idle sessions and sessions in IDLE get `* BYE [UNAVAILABLE]` at once, busy ones after
+// their current command (an APPEND being received finishes).
+
+import type tls from 'node:tls';
+import type { Logger } from '../../core/log.js';
+import { formatUntaggedStatus } from '../protocol/imap/index.js';
+import type { ImapDeps } from '../session/imap/deps.js';
+import { ImapSession } from '../session/imap/imap-session.js';
+import { SessionListener } from './session-listener.js';
+
+export interface ImapListenerOptions {
+  name: string; // 'imap' or 'imaps', for the logs
+  limits: { connectionsPerIp: number; maxConnections: number };
+  deps: ImapDeps;
+  logger: Logger;
+  /** Implicit TLS (port 993). */
+  implicitTls?: tls.SecureContext | null;
+}
+
+export class ImapListener extends SessionListener {
+  constructor(options: ImapListenerOptions) {
+    super({
+      name: options.name,
+      protocol: 'imap',
+      limits: options.limits,
+      logger: options.logger,
+      implicitTls: options.implicitTls ?? null,
+      createSession: (socket, info) => new ImapSession(options.deps, socket, info),
+      refusal: (text) => formatUntaggedStatus('BYE', text, 'UNAVAILABLE'),
+    });
+  }
+}

@@ -1,0 +1,14 @@
+// NAMESPACE (RFC 2342, RFC 9051 section 6.3.10): one personal namespace, no prefix, "/" as the
+// hierarchy separator; no other users' or shared folders.
+
+import { formatUntagged } from '../../../protocol/imap/index.js';
+import { AUTHENTICATED } from '../command-states.js';
+import { ok, type CommandSpec } from '../context.js';
+
+export const NAMESPACE: CommandSpec<'NAMESPACE'> = {
+  states: AUTHENTICATED,
+  async run(ctx) {
+    await ctx.send(formatUntagged('NAMESPACE (("" "/")) NIL NIL'));
+    return ok('NAMESPACE completed');
+  },
+};

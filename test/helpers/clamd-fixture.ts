@@ -1,0 +1,163 @@
+// Debian's clamd (ClamAV 1.4) as a test peer (see shared/PEERS.md): a private instance in a
+// temporary directory with a one-line signature database (EICAR's MD5, so no signature download
+// is needed), listening on a free 127.0.0.1 TCP port and on a Unix socket in the directory, in
+// the foreground. StreamMaxLength is small by default (1M) so the "size limit exceeded" answer
+// is cheap to reach. Stopped by the process id we started; the directory is removed.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const CLAMD_BIN = '/usr/sbin/clamd';
+/** The EICAR test file (68 bytes); its MD5 is 44d88612fea8a8f36de82e1278abb02f. */
+export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+export const EICAR_SIGNATURE_DB = '44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature';
+
+/** A MIME message with EICAR as a base64 attachment (clamd decodes MIME and finds it). */
+export function eicarMessage(headers: string[] = ['From: <alice@sender.example>', 'To: <bob@example.test>', 'Subject: invoice']): string {
+  const b64 = Buffer.from(EICAR, 'latin1').toString('base64');
+  return [
+    ...headers, 'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'See the attachment.',
+    '--b1', 'Content-Type: application/octet-stream; name="invoice.com"', 'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename="invoice.com"', '', b64, '--b1--', '',
+  ].join('\r\n');
+}
+
+export function clamdMissing(): string | null {
+  if (!existsSync(CLAMD_BIN)) return 'clamd is not installed (apt-get install clamav-daemon)';
+  return null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** clamd answers PONG to PING once its database is loaded. */
+function pingClamd(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    s.setTimeout(1000, () => done(false));
+    s.on('connect', () => s.write('zPING\0'));
+    s.on('data', (d) => { reply += d.toString('latin1'); if (reply.includes('\0')) done(reply.startsWith('PONG')); });
+    s.on('error', () => done(false));
+    s.on('end', () => done(reply.startsWith('PONG')));
+  });
+}
+
+const live = new Set<ClamdFixture>();
+process.on('exit', () => { for (const f of live) f.stopSync(); });
+
+export interface ClamdFixtureOptions {
+  /** clamd's StreamMaxLength, e.g. "1M" (default). */
+  streamMaxLength?: string;
+}
+
+export class ClamdFixture {
+  readonly dir: string;
+  readonly socketPath: string;
+  port = 0;
+  startupMs = 0;
+  output = '';
+  private child: ChildProcess | null = null;
+  private exited = true;
+  private exitPromise: Promise<void> = Promise.resolve();
+
+  private constructor(readonly options: ClamdFixtureOptions) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-clamd-'));
+    this.socketPath = path.join(this.dir, 'clamd.sock');
+    live.add(this);
+  }
+
+  /** antivirus.clamd for the TCP listener. */
+  get tcpAddress(): string { return `tcp://127.0.0.1:${this.port}`; }
+  /** antivirus.clamd for the Unix socket. */
+  get unixAddress(): string { return `unix:${this.socketPath}`; }
+  get alive(): boolean { return !this.exited; }
+
+  static async start(options: ClamdFixtureOptions = {}): Promise<ClamdFixture> {
+    const f = new ClamdFixture(options);
+    try {
+      writeFileSync(path.join(f.dir, 'test.hdb'), EICAR_SIGNATURE_DB + '\n');
+      await f.start();
+      return f;
+    } catch (err) {
+      await f.cleanup();
+      throw err;
+    }
+  }
+
+  private async start(): Promise<void> {
+    if (this.port === 0) this.port = await freePort();
+    const conf = path.join(this.dir, 'clamd.conf');
+    writeFileSync(conf, [
+      'Foreground yes',
+      `DatabaseDirectory ${this.dir}`,
+      `TCPSocket ${this.port}`,
+      'TCPAddr 127.0.0.1',
+      `LocalSocket ${this.socketPath}`,
+      // As root clamd would switch to the clamav user, which cannot read our directory.
+      ...(process.getuid?.() === 0 ? ['User root'] : []),
+      `LogFile ${path.join(this.dir, 'clamd.log')}`,
+      `PidFile ${path.join(this.dir, 'clamd.pid')}`,
+      `StreamMaxLength ${this.options.streamMaxLength ?? '1M'}`,
+      '',
+    ].join('\n'));
+    const started = Date.now();
+    const child = spawn(CLAMD_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exited = false;
+    this.exitPromise = new Promise((resolve) => child.once('exit', () => { this.exited = true; resolve(); }));
+    const keep = (d: Buffer) => { this.output = (this.output + d.toString()).slice(-20_000); };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const deadline = Date.now() + 60_000;
+    while (!(await pingClamd(this.port)) || !existsSync(this.socketPath)) {
+      if (this.exited) throw new Error(`clamd exited before it was ready: ${this.output.slice(-2000)} ${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`clamd not ready after 60 s: ${this.logTail()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.startupMs = Date.now() - started;
+  }
+
+  logTail(n = 20): string {
+    try { return readFileSync(path.join(this.dir, 'clamd.log'), 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited || !this.child) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  /** Starts it again on the same port and socket path. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this);
+  }
+
+  stopSync(): void {
+    try { if (this.child && !this.exited) this.child.kill('SIGKILL'); } catch { /* gone */ }
+    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
+    live.delete(this);
+  }
+}

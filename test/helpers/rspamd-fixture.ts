@@ -1,0 +1,198 @@
+// Debian's rspamd 3.4 as a test peer (see shared/PEERS.md): a private instance whose config is a
+// copy of /etc/rspamd in a temporary directory (the host's local.d and override.d left out), its
+// normal and controller workers on free 127.0.0.1 ports, the proxy off, Bayes on SQLite files
+// (rspamd's default backend is Redis, which the tests do not run), and test rules that make
+// every action reachable from a Subject line:
+//
+//   GTUBE in the body                -> reject (rspamd's own test pattern)
+//   Subject contains JUNK_SUBJECT    -> add header (score 10; add_header is 6, reject 60)
+//   Subject contains REWRITE_SUBJECT -> rewrite subject (score 40; rewrite_subject is 30)
+//   Subject contains SOFT_SUBJECT    -> soft reject (force_actions)
+//   anything else                    -> no action (greylist is switched off)
+//
+// rspamd compiles the public-suffix list with Hyperscan before its workers start (15 s to a
+// minute for Debian's 9,600 names); the fixture gives it a list of a few test suffixes instead,
+// and rspamd is ready in 2 to 4 s. Its regular expressions compile in the background meanwhile.
+// Every file it writes stays in the temporary directory (the Bayes learn cache included, which
+// would otherwise go to /var/lib/rspamd). Stopped by the process id we started; the temporary
+// directory is removed.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const RSPAMD_BIN = '/usr/bin/rspamd';
+export const JUNK_SUBJECT = 'mailroom-test-junk';
+export const REWRITE_SUBJECT = 'mailroom-test-rewrite';
+export const SOFT_SUBJECT = 'mailroom-test-soft';
+export const SOFT_MESSAGE = 'Try again later (mailroom test)';
+export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+
+/** Why rspamd tests cannot run here, or null when they can. */
+export function rspamdMissing(): string | null {
+  if (!existsSync(RSPAMD_BIN) || !existsSync('/etc/rspamd/rspamd.conf')) return 'rspamd is not installed (apt-get install rspamd)';
+  return null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/ping', timeout: 1000, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('end', () => resolve(res.statusCode === 200 && body.includes('pong')));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => { req.destroy(); resolve(false); });
+  });
+}
+
+const live = new Set<RspamdFixture>();
+process.on('exit', () => { for (const f of live) f.stopSync(); });
+
+export class RspamdFixture {
+  readonly dir: string;
+  readonly confDir: string;
+  normalPort = 0;
+  controllerPort = 0;
+  /** Milliseconds from spawn to both workers answering /ping. */
+  startupMs = 0;
+  private child: ChildProcess | null = null;
+  private exited = true;
+  private exitPromise: Promise<void> = Promise.resolve();
+  output = '';
+
+  private constructor() {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-rspamd-'));
+    this.confDir = path.join(this.dir, 'conf');
+    live.add(this);
+  }
+
+  /** The normal worker's URL (spam.rspamd). */
+  get url(): string { return `http://127.0.0.1:${this.normalPort}`; }
+  /** The controller's URL (spam.rspamdController). */
+  get controllerUrl(): string { return `http://127.0.0.1:${this.controllerPort}`; }
+  get alive(): boolean { return !this.exited; }
+  get pid(): number | undefined { return this.child?.pid; }
+
+  static async start(): Promise<RspamdFixture> {
+    const f = new RspamdFixture();
+    try {
+      f.writeConfig();
+      await f.start();
+      return f;
+    } catch (err) {
+      await f.cleanup();
+      throw err;
+    }
+  }
+
+  private writeConfig(): void {
+    cpSync('/etc/rspamd', this.confDir, { recursive: true });
+    // Only our local settings: whatever the host configured must not change the verdicts.
+    for (const d of ['local.d', 'override.d']) {
+      rmSync(path.join(this.confDir, d), { recursive: true, force: true });
+      mkdirSync(path.join(this.confDir, d));
+    }
+    for (const d of ['run', 'db', 'log']) mkdirSync(path.join(this.dir, d));
+    const local = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'local.d', name), text);
+    local('worker-proxy.inc', 'enabled = false;\n');
+    // rspamd compiles the whole public-suffix list (9,600 names) into a Hyperscan database
+    // before its workers start: 15 s or more on a fresh cache. The tests need a few suffixes.
+    writeFileSync(path.join(this.confDir, 'test-tlds.dat'), ['com', 'org', 'net', 'example', 'test', 'invalid', ''].join('\n'));
+    local('options.inc', `url_tld = "${path.join(this.confDir, 'test-tlds.dat')}";\n`);
+    local('actions.conf', 'add_header = 6;\nrewrite_subject = 30;\nreject = 60;\ngreylist = null;\nsubject = "***SPAM*** %s";\n');
+    mkdirSync(path.join(this.confDir, 'local.d', 'maps.d'));
+    const map = (name: string, re: string) => writeFileSync(path.join(this.confDir, 'local.d', 'maps.d', name), `/${re}/i\n`);
+    map('junk.map', JUNK_SUBJECT);
+    map('rewrite.map', REWRITE_SUBJECT);
+    map('soft.map', SOFT_SUBJECT);
+    const rule = (sym: string, file: string, score: number) =>
+      `${sym} { type = "header"; header = "Subject"; regexp = true; map = "\${LOCAL_CONFDIR}/local.d/maps.d/${file}"; score = ${score}; }\n`;
+    local('multimap.conf', rule('MAILROOM_TEST_JUNK', 'junk.map', 10) + rule('MAILROOM_TEST_REWRITE', 'rewrite.map', 40) + rule('MAILROOM_TEST_SOFT', 'soft.map', 0));
+    local('force_actions.conf', `rules {\n  MAILROOM_TEST_SOFT_REJECT { action = "soft reject"; expression = "MAILROOM_TEST_SOFT"; message = "${SOFT_MESSAGE}"; }\n}\n`);
+    local('classifier-bayes.conf', [
+      'backend = "sqlite3";',
+      'min_learns = 1;',
+      'statfile { symbol = "BAYES_HAM"; spam = false; path = "${DBDIR}/bayes.ham.sqlite"; }',
+      'statfile { symbol = "BAYES_SPAM"; spam = true; path = "${DBDIR}/bayes.spam.sqlite"; }',
+      // Without a path the learn cache goes to the compiled-in /var/lib/rspamd, shared with the host.
+      'cache { type = "sqlite3"; path = "${DBDIR}/learn_cache.sqlite"; }',
+      '',
+    ].join('\n'));
+  }
+
+  private async start(): Promise<void> {
+    // A restart keeps the ports, so the daemon's config still points at it.
+    if (this.normalPort === 0) this.normalPort = await freePort();
+    if (this.controllerPort === 0) this.controllerPort = await freePort();
+    const local = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'local.d', name), text);
+    local('worker-normal.inc', `bind_socket = "127.0.0.1:${this.normalPort}";\ncount = 1;\n`);
+    // Debian's controller trusts 127.0.0.1 (secure_ip): learning from the tests needs no password.
+    local('worker-controller.inc', `bind_socket = "127.0.0.1:${this.controllerPort}";\n`);
+    const started = Date.now();
+    const child = spawn(RSPAMD_BIN, [
+      // As root rspamd wants a user to switch to; root itself needs --insecure.
+      '-f', ...(process.getuid?.() === 0 ? ['-u', 'root', '-g', 'root', '--insecure'] : []), '-c', path.join(this.confDir, 'rspamd.conf'),
+      `CONFDIR=${this.confDir}`, `LOCAL_CONFDIR=${this.confDir}`,
+      `RUNDIR=${path.join(this.dir, 'run')}`, `DBDIR=${path.join(this.dir, 'db')}`, `LOGDIR=${path.join(this.dir, 'log')}`,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exited = false;
+    this.exitPromise = new Promise((resolve) => child.once('exit', () => { this.exited = true; resolve(); }));
+    const keep = (d: Buffer) => { this.output = (this.output + d.toString()).slice(-20_000); };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const deadline = Date.now() + 90_000;
+    while (!(await ping(this.normalPort)) || !(await ping(this.controllerPort))) {
+      if (this.exited) throw new Error(`rspamd exited before it was ready: ${this.output.slice(-2000)} ${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`rspamd not ready after 90 s: ${this.logTail()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.startupMs = Date.now() - started;
+  }
+
+  logTail(n = 20): string {
+    try { return readFileSync(path.join(this.dir, 'log', 'rspamd.log'), 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
+  }
+
+  /** SIGTERM to the process we started, and wait for it (SIGKILL after 10 s). */
+  async stop(): Promise<void> {
+    if (this.exited || !this.child) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  /** Starts it again on the same ports. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this);
+  }
+
+  stopSync(): void {
+    try { if (this.child && !this.exited) this.child.kill('SIGKILL'); } catch { /* gone */ }
+    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
+    live.delete(this);
+  }
+}

@@ -1,0 +1,58 @@
+// LIST pattern matching: `*` crosses levels, `%` does not, INBOX is case-insensitive as a first
+// level, and a hostile pattern costs linear work per name, not exponential.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ListPattern } from '../../../../mail/session/imap/list-pattern.js';
+
+const TABLE: Array<[string, string, boolean]> = [
+  ['*', 'INBOX', true],
+  ['*', 'a/b/c', true],
+  ['%', 'a', true],
+  ['%', 'a/b', false],
+  ['a/%', 'a/b', true],
+  ['a/%', 'a/b/c', false],
+  ['a/*', 'a/b/c', true],
+  ['a/*', 'a', false],
+  ['a*', 'a', true],
+  ['a%b', 'axxb', true],
+  ['a%b', 'ax/xb', false],
+  ['a*b', 'ax/xb', true],
+  ['%/%', 'a/b', true],
+  ['%/%', 'a', false],
+  ['*%', 'a/b', true],
+  ['%*', 'a/b', true],
+  ['%%', 'a/b', false],
+  ['a**b', 'ab', true],
+  ['Sent', 'Sent', true],
+  ['Sent', 'sent', false],
+  ['inbox', 'INBOX', true],
+  ['Inbox/%', 'INBOX/Sub', true],
+  ['iNbOx*', 'INBOX/Sub', true],
+  ['inb*', 'INBOX', false],
+  ['inboxes', 'INBOXes', false],
+  ['Th%', 'Thư đã gửi', true],
+  ['', '', true],
+];
+
+test('matches the RFC 9051 wildcard semantics', () => {
+  for (const [pattern, name, expected] of TABLE) {
+    assert.equal(new ListPattern(pattern).matches(name), expected, `${pattern} vs ${name}`);
+  }
+});
+
+test('a pattern built to make backtracking explode runs in linear time', () => {
+  const pattern = new ListPattern('*a'.repeat(40) + 'b');
+  const name = 'a'.repeat(250);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 100; i++) assert.equal(pattern.matches(name), false);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.ok(ms < 500, `took ${ms} ms`);
+});
+
+test('knows its cost and whether it ends in %', () => {
+  assert.equal(new ListPattern('Sent').cost, 0);
+  assert.equal(new ListPattern('a/*').cost, 3);
+  assert.equal(new ListPattern('a/%').endsWithPercent, true);
+  assert.equal(new ListPattern('a/*').endsWithPercent, false);
+});
