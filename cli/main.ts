@@ -9,12 +9,14 @@ export const USAGE = `usage: mailroom [--data DIR] COMMAND ...
 
   init --hostname HOST          create DIR/config.json, self-signed TLS, secrets
   serve                         run the mail daemon
+  agent                         run the agent: admin panel and API, monitoring, alerts
   domain add|rm|ls [NAME]       (add creates the domain's DKIM keys)
   domain dkim-rotate NAME | dkim-retire NAME SELECTOR
   user add ADDR --password-stdin [--quota SIZE] | rm ADDR | ls [DOMAIN] | passwd ADDR --password-stdin | quota ADDR SIZE
   alias add ADDR TARGET[,TARGET] | rm ADDR | ls [DOMAIN]     (@domain = catch-all)
   mail ls ADDR [--folder F] [--json] | cat ADDR UID [--folder F]
   queue ls [--json] | retry ID | rm ID
+  admin add NAME --password-stdin | ls [--json] | rm NAME | passwd NAME --password-stdin | totp NAME | totp-off NAME
   dns DOMAIN [--json] [--check] records to publish: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, autoconfig
 
 DIR defaults to $MAILROOM_DATA, else /var/lib/mailroom.`;

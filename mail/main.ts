@@ -42,6 +42,10 @@ import { createMessageAuthenticator } from './pipeline/message-auth.js';
 import { createContentFilters } from './pipeline/content-filters.js';
 import { createMtaStsSource } from './queue/mta-sts-source.js';
 import { createPolicyFetcher } from './queue/mta-sts-fetcher.js';
+import { clientPorts } from './control/client-ports.js';
+import { CONTROL_SOCKET } from './control/control-protocol.js';
+import { startControlServer, type ControlServer } from './control/control-server.js';
+import { createControlTap } from './control/control-tap.js';
 import { deliverToDomain } from './queue/domain-delivery.js';
 import { QueueRunner } from './queue/queue-runner.js';
 import { DEFAULT_RETRY_STEPS_MS } from './queue/retry-schedule.js';
@@ -79,7 +83,9 @@ export interface MailDaemonOptions {
 
 export async function startMailDaemon(dataDir: string, options: MailDaemonOptions = {}): Promise<MailDaemon> {
   const config = loadConfig(dataDir);
-  const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' }, sink: stdoutSink() });
+  // The control tap sees every log line and queue event, for the agent's live views and counters.
+  const controlTap = createControlTap();
+  const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' }, sink: controlTap.sink(stdoutSink()) });
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   let blobs: FsBlobStore;
   let mailStore: SqliteMailStore;
@@ -186,6 +192,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     retry: { steps: DEFAULT_RETRY_STEPS_MS, maxAgeMs: config.queue.maxAge * 1000 },
     limits: { total: config.queue.concurrency.total, perDomain: config.queue.concurrency.perDomain },
     pollIntervalMs: config.queue.pollInterval * 1000,
+    onEvent: controlTap.onQueueEvent,
     logger: logger.child({ component: 'queue' }),
   });
 
@@ -227,7 +234,9 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
 
   const listeners: SmtpListener[] = [];
   const addresses: Record<string, { address: string; port: number }> = {};
+  let control: ControlServer | null = null;
   const closeAll = async () => {
+    await control?.close().catch(() => undefined);
     // The runner's attempts get the same drain time as the sessions; what is still running then
     // stays pending in the spool and is tried again after the restart.
     await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), imap?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
@@ -294,6 +303,18 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     });
     Object.assign(addresses, imap.addresses);
     runner.start();
+    // The agent's way in (domains, users, queue, logs, events): a Unix socket in the data dir.
+    control = await startControlServer({
+      socketPath: path.join(config.dataDir, 'run', CONTROL_SOCKET),
+      hostname: config.hostname,
+      clientPorts: clientPorts(config.listen),
+      directory, mailStore, spool,
+      dkimKeys: new FsDkimKeyStore({ dataDir: config.dataDir }),
+      tap: controlTap,
+      kickQueue,
+      logger: logger.child({ component: 'control' }),
+      version: packageVersion(),
+    });
   } catch (err) {
     await closeAll().catch(() => undefined);
     throw err;

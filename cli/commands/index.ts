@@ -9,6 +9,8 @@ import { mailCommand } from './mail.js';
 import { serveCommand } from './serve.js';
 import { dnsCommand } from './dns.js';
 import { queueCommand } from './queue.js';
+import { agentCommand } from './agent.js';
+import { adminCommand } from './admin.js';
 
 export type Command = (args: CliArgs) => Promise<number>;
 
@@ -21,4 +23,6 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   dns: dnsCommand,
   queue: queueCommand,
+  agent: agentCommand,
+  admin: adminCommand,
 };
