@@ -300,6 +300,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       allowInsecureAuth: config.auth.allowInsecure,
       directory, mailStore, logger, authPenalty,
       version: packageVersion(),
+      spamLearner: contentFilters.learner,
     });
     Object.assign(addresses, imap.addresses);
     runner.start();

@@ -34,6 +34,8 @@ export interface ImapDeps {
   mailStore: MailStore;
   penalty: AuthPenalty;
   logger: Logger;
+  /** Teaches the spam filter when users file into or out of Junk; null when none is configured. */
+  spamLearner?: SpamLearner | null;
   /** Counts sessions per account across the listeners (connectionsPerUser). */
   userSessions: UserSessionCounter;
   /** Waits out a failed login's penalty; tests record instead of sleeping. */
@@ -48,4 +50,16 @@ export interface UserSessionCounter {
   /** Takes a slot; false when the account is at its limit. */
   acquire(userId: string): boolean;
   release(userId: string): void;
+}
+
+/** A raw message the learner can read (more than once if it retries). */
+export interface LearnableMessage {
+  readonly size: number;
+  open(): AsyncIterable<Buffer>;
+}
+
+/** The spam filter's learning side (rspamd's controller in the embedded setup). */
+export interface SpamLearner {
+  learnSpam(message: LearnableMessage): Promise<{ learned: boolean }>;
+  learnHam(message: LearnableMessage): Promise<{ learned: boolean }>;
 }

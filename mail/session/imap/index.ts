@@ -8,7 +8,7 @@ import type { Logger } from '../../../core/log.js';
 import type { AuthPenalty } from '../../auth/auth-penalty.js';
 import { ImapListener } from '../../listener/imap-listener.js';
 import type { Directory, MailStore } from '../../store/contracts.js';
-import type { ImapDeps, ImapLimits } from './deps.js';
+import type { ImapDeps, ImapLimits, SpamLearner } from './deps.js';
 import { PerUserSessionCounter } from './user-session-counter.js';
 
 export interface ImapServiceOptions {
@@ -26,6 +26,8 @@ export interface ImapServiceOptions {
   authPenalty: AuthPenalty;
   /** The package version, for ID. */
   version?: string;
+  /** Teaches the spam filter from filing into and out of Junk. */
+  spamLearner?: SpamLearner | null;
   /** Tests record the penalty instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function startImapService(options: ImapServiceOptions): Promise<Ima
     logger,
     userSessions,
     ...(options.version !== undefined ? { version: options.version } : {}),
+    ...(options.spamLearner ? { spamLearner: options.spamLearner } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   const connectionLimits = { connectionsPerIp: limits.connectionsPerIp, maxConnections: limits.maxConnections };

@@ -8,6 +8,7 @@ import { ok, type CommandSpec } from '../context.js';
 import { selectedMailbox } from '../selected/selected-view.js';
 import { resolveMessages } from '../selected/sequence-resolve.js';
 import { refusingAsImap } from '../selected/store-errors.js';
+import { trainOnFiling } from '../selected/spam-training.js';
 
 /** `COPYUID v 3:5 10:12`: both sets list the pairs in the same (source UID) order. */
 export function copyUidCode(result: CopyResult): string | undefined {
@@ -24,6 +25,8 @@ export const COPY: CommandSpec<'COPY'> = {
     const { uids } = resolveMessages(view, cmd.sequenceSet, cmd.uid);
     const user = view.user;
     const result = await refusingAsImap(() => ctx.deps.mailStore.copyMessages(user.id, view.folder, uids, cmd.mailbox, { quota: user.quota }));
+    const learner = ctx.deps.spamLearner;
+    if (learner) void trainOnFiling({ learner, store: ctx.deps.mailStore, logger: ctx.log }, user.id, view.folder, cmd.mailbox, result);
     return ok('Copy completed', copyUidCode(result));
   },
 };

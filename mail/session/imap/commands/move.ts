@@ -7,6 +7,7 @@ import { ok, type CommandSpec } from '../context.js';
 import { writableMailbox } from '../selected/selected-view.js';
 import { resolveMessages } from '../selected/sequence-resolve.js';
 import { refusingAsImap } from '../selected/store-errors.js';
+import { trainOnFiling } from '../selected/spam-training.js';
 import { copyUidCode } from './copy.js';
 
 export const MOVE: CommandSpec<'MOVE'> = {
@@ -17,6 +18,8 @@ export const MOVE: CommandSpec<'MOVE'> = {
     const { uids } = resolveMessages(view, cmd.sequenceSet, cmd.uid);
     if (uids.length === 0) return ok('Move completed');
     const result = await refusingAsImap(() => ctx.deps.mailStore.moveMessages(view.userId, view.folder, uids, cmd.mailbox));
+    const learner = ctx.deps.spamLearner;
+    if (learner) void trainOnFiling({ learner, store: ctx.deps.mailStore, logger: ctx.log }, view.userId, view.folder, cmd.mailbox, result);
     const code = copyUidCode(result);
     if (code !== undefined) await ctx.send(formatUntaggedStatus('OK', 'Moved', code));
     view.noteExpunged(result.pairs.map((p) => p[0]));
