@@ -17,7 +17,18 @@ export interface MailroomOptions {
   users: string[];
   /** SPF/DKIM/DMARC verification of inbound mail (config inbound.verify). */
   verify?: boolean;
+  /** Which listener gets `port` (default smtp, the MX); every other listener is off. */
+  listener?: 'smtp' | 'submission';
+  /** Further config changes, made after the bench's own (e.g. outbound routing, limits). */
+  configure?: (cfg: Record<string, unknown>) => void;
+  /** The CLI entry to run with node (default bin/mailroom.js, which runs dist/). */
+  cli?: string;
+  /** Extra node options for the daemon only (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
+
+/** The password of every user the bench creates. */
+export const BENCH_PASSWORD = 'bench-password-1234';
 
 export class MailroomInstance {
   readonly dir: string;
@@ -39,8 +50,12 @@ export class MailroomInstance {
     return this.child && !this.exited ? this.child.pid ?? null : null;
   }
 
+  private get entry(): string {
+    return this.opts.cli ?? CLI;
+  }
+
   private cli(args: string[], input?: string): string {
-    const r = spawnSync(process.execPath, [CLI, '--data', this.dir, ...args], { input, encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [this.entry, '--data', this.dir, ...args], { input, encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`mailroom ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || r.error?.message || '').trim()}`);
     return r.stdout;
   }
@@ -50,10 +65,10 @@ export class MailroomInstance {
     this.cli(['init', '--hostname', 'mailroom.bench.test']);
     const cfgPath = path.join(this.dir, 'config.json');
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>;
-    // Only the inbound SMTP listener; every other listener off.
+    // One listener (the MX unless told otherwise); every other listener off.
     const listen = (cfg.listen ?? {}) as Record<string, string | null>;
     for (const k of ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s', 'admin', 'http']) listen[k] = null;
-    listen.smtp = `127.0.0.1:${port}`;
+    listen[this.opts.listener ?? 'smtp'] = `127.0.0.1:${port}`;
     cfg.listen = listen;
     // No DNS traffic off the machine: the system resolver is not on loopback, so point the daemon's
     // resolver at a loopback port where nothing answers (lookups fail fast, as Postfix's are off).
@@ -62,11 +77,14 @@ export class MailroomInstance {
     // Like for like: the Postfix baseline runs no SPF/DKIM/DMARC milter, so verification is off
     // unless the bench is asked for it (--verify).
     cfg.inbound = { ...((cfg.inbound ?? {}) as object), verify: this.opts.verify ?? false };
+    this.opts.configure?.(cfg);
     writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
     this.cli(['domain', 'add', domain]);
-    for (const u of users) this.cli(['user', 'add', `${u}@${domain}`, '--password-stdin'], 'bench-password-1234\n');
+    for (const u of users) this.cli(['user', 'add', `${u}@${domain}`, '--password-stdin'], `${BENCH_PASSWORD}\n`);
     const log = openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, [CLI, '--data', this.dir, 'serve'], { stdio: ['ignore', log, log], cwd: REPO_ROOT });
+    // bin/mailroom.js sizes libuv's pool before loading the tree; a direct entry needs the same.
+    const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' };
+    this.child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), this.entry, '--data', this.dir, 'serve'], { stdio: ['ignore', log, log], cwd: REPO_ROOT, env });
     this.child.on('exit', (code, signal) => { this.exited = true; this.exitInfo = `exit ${code ?? signal}`; });
     await waitForSmtp(port, 30000, () => !this.exited).catch((err: Error) => {
       throw new Error(`${err.message} ${this.exitInfo}\n--- ${this.logFile} ---\n${this.tailLog()}`);
@@ -86,6 +104,11 @@ export class MailroomInstance {
     const out = this.cli(['mail', 'ls', `${user}@${this.opts.domain}`, '--json']);
     const list = JSON.parse(out) as unknown[];
     return list.length;
+  }
+
+  /** Messages still in the outbound queue, by the admin CLI's stable JSON listing. */
+  queued(): number {
+    return (JSON.parse(this.cli(['queue', 'ls', '--json'])) as unknown[]).length;
   }
 
   async stop(keepDir = false): Promise<void> {

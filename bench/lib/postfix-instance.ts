@@ -13,6 +13,10 @@ export interface PostfixOptions {
   port: number;
   domain: string;
   users: string[];
+  /** Where mail for other domains goes, e.g. "[127.0.0.1]:2525" (main.cf relayhost). */
+  relayhost?: string;
+  /** More main.cf lines, after the bench's own (a later line wins). */
+  extraMainCf?: string[];
 }
 
 export class PostfixInstance {
@@ -79,6 +83,8 @@ export class PostfixInstance {
       // uid 8 (mail) is below virtual(8)'s default floor of 100.
       'virtual_minimum_uid = 8',
       'smtpd_banner = $myhostname ESMTP',
+      ...(this.opts.relayhost ? [`relayhost = ${this.opts.relayhost}`] : []),
+      ...(this.opts.extraMainCf ?? []),
       '',
     ].join('\n');
     writeFileSync(path.join(this.confDir, 'main.cf'), mainCf);
@@ -119,6 +125,13 @@ export class PostfixInstance {
       if (existsSync(d)) n += readdirSync(d).length;
     }
     return n;
+  }
+
+  /** Messages in the queue (postqueue -j prints one JSON object per message). */
+  queued(): number {
+    const r = spawnSync('postqueue', ['-c', this.confDir, '-j'], { encoding: 'utf8', timeout: 30000 });
+    if (r.status !== 0) throw new Error(`postqueue -j failed: ${r.stderr}`);
+    return r.stdout.split('\n').filter((l) => l.startsWith('{')).length;
   }
 
   /** Postfix refuses a config dir unless the default main.cf lists it (PEERS.md). */
