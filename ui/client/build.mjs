@@ -1,0 +1,42 @@
+// Builds the admin panel into ui/client/dist/ (served by ui/server/panel-static.ts): one
+// minified script and one stylesheet with content hashes in their names, so a browser never
+// mixes an old cached bundle with a new index.html (the server caches assets for an hour).
+// Usage: node ui/client/build.mjs   (npm run build:ui)
+
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outdir = path.join(here, 'dist');
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+
+const result = await build({
+  entryPoints: [path.join(here, 'src', 'main.tsx')],
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  format: 'esm',
+  target: ['es2022'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  outdir,
+  entryNames: 'app-[hash]',
+  metafile: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => path.basename(p));
+const script = outputs.find((f) => f.endsWith('.js'));
+const style = outputs.find((f) => f.endsWith('.css'));
+if (!script || !style) throw new Error(`esbuild produced no script or stylesheet: ${outputs.join(', ')}`);
+
+const html = readFileSync(path.join(here, 'src', 'index.html'), 'utf8')
+  .replace('%STYLE%', style)
+  .replace('%SCRIPT%', script);
+writeFileSync(path.join(outdir, 'index.html'), html);
+console.log(`panel built: ${path.relative(process.cwd(), outdir)}/ (${script}, ${style})`);
