@@ -100,7 +100,7 @@ const RCPT_DOMAIN = 'remote.example';
 const RCPT = `user@${RCPT_DOMAIN}`;
 const MX_HOST = `mx.${RCPT_DOMAIN}`;
 /** Mailroom's queue.concurrency defaults (core/config.ts), for the report when not overridden. */
-const MAILROOM_DEFAULT_CONCURRENCY = { total: 20, perDomain: 2 };
+const MAILROOM_DEFAULT_CONCURRENCY = { total: 20, perDomain: 20 };
 
 interface Server {
   name: 'Postfix' | 'Mailroom';

@@ -122,6 +122,13 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(1).max(65535).default(587),
       username: z.string().optional(),
       password: z.string().optional(),
+      /**
+       * TLS to the smarthost: "verified" (STARTTLS, or implicit TLS on port 465, with a certificate
+       * valid for `host`; the default), "required" (TLS, any certificate), "opportunistic"
+       * (STARTTLS when offered) or "none" (plain SMTP: only for a relay on the same host or a
+       * trusted network, since credentials and mail then cross it in the clear).
+       */
+      tls: z.enum(['verified', 'required', 'opportunistic', 'none']).default('verified'),
     }).nullable().default(null),
     /** The SMTP port of MX hosts: 25, except in tests. */
     port: z.number().int().min(1).max(65535).default(25),
@@ -131,7 +138,8 @@ export const configSchema = z.strictObject({
     maxAge: duration.default(5 * 24 * 3600),
     concurrency: z.strictObject({
       total: z.number().int().min(1).max(10_000).default(20),
-      perDomain: z.number().int().min(1).max(1000).default(2),
+      /** Sessions at once to one destination: a recipient domain, or the smarthost (Postfix: 20). */
+      perDomain: z.number().int().min(1).max(1000).default(20),
     }).prefault({}),
     /** Seconds between looks at the spool for due mail (and `mailroom queue retry`). */
     pollInterval: duration.default(5),

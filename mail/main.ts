@@ -46,7 +46,7 @@ import { clientPorts } from './control/client-ports.js';
 import { CONTROL_SOCKET } from './control/control-protocol.js';
 import { startControlServer, type ControlServer } from './control/control-server.js';
 import { createControlTap } from './control/control-tap.js';
-import { deliverToDomain } from './queue/domain-delivery.js';
+import { deliverToDomain, relayDestination, relayTlsMode } from './queue/domain-delivery.js';
 import { QueueRunner } from './queue/queue-runner.js';
 import { DEFAULT_RETRY_STEPS_MS } from './queue/retry-schedule.js';
 import { OutboundSpool } from './queue/spool.js';
@@ -185,8 +185,13 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       heloName: config.hostname,
       mxPort: config.outbound.port,
       mtaSts,
-      relay: relay ? { host: relay.host, port: relay.port, ...(relay.username !== undefined ? { username: relay.username } : {}), ...(relay.password !== undefined ? { password: relay.password } : {}) } : null,
+      relay: relay ? {
+        host: relay.host, port: relay.port, tls: relayTlsMode(relay.tls),
+        ...(relay.username !== undefined ? { username: relay.username } : {}), ...(relay.password !== undefined ? { password: relay.password } : {}),
+      } : null,
     }),
+    // Behind a smarthost every domain goes to one destination: the per-destination limit is its.
+    ...(relay ? { destinationOf: () => relayDestination(relay) } : {}),
     handOffBounce: createBounceHandOff({ directory, mailStore, queue: spool, onQueued: kickQueue }),
     hostname: config.hostname,
     retry: { steps: DEFAULT_RETRY_STEPS_MS, maxAgeMs: config.queue.maxAge * 1000 },

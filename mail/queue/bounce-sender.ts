@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildDsn, mayBounceTo, type DsnRecipient } from './dsn.js';
 import { readHeaderBlock } from './original-headers.js';
-import type { OutboundSpool, QueuedMessage, QueuedRecipient } from './spool.js';
+import type { OutboundSpool, QueuedMessageInfo, QueuedRecipient } from './spool.js';
 
 export type BounceHandOff = (envelope: { from: ''; recipients: [string] }, message: Buffer) => Promise<void>;
 
@@ -19,7 +19,7 @@ export interface BounceSenderOptions {
 }
 
 /** Sends (or, for the null sender, drops) the pending bounce of one message. Returns whether a DSN went out. */
-export async function sendPendingBounce(message: QueuedMessage, recipients: QueuedRecipient[], options: BounceSenderOptions): Promise<boolean> {
+export async function sendPendingBounce(message: QueuedMessageInfo, recipients: QueuedRecipient[], options: BounceSenderOptions): Promise<boolean> {
   const addresses = recipients.map((r) => r.address);
   // Loop guard: never to the null sender, never for a DSN of our own (those have the null sender
   // too; the flag covers a row written before a sender check existed).

@@ -20,6 +20,23 @@ export interface RelayConfig {
   tls?: TlsMode;
 }
 
+/** The config's `outbound.relay.tls` setting, as the session's TLS mode. */
+export type RelayTlsSetting = 'verified' | 'required' | 'opportunistic' | 'none';
+
+export function relayTlsMode(setting: RelayTlsSetting): TlsMode {
+  switch (setting) {
+    case 'verified': return 'required-verified';
+    case 'required': return 'required-any';
+    case 'opportunistic': return 'opportunistic';
+    case 'none': return 'none';
+  }
+}
+
+/** The key the queue's per-destination limit uses for mail through `relay`. */
+export function relayDestination(relay: Pick<RelayConfig, 'host' | 'port'>): string {
+  return `relay:${relay.host}:${relay.port}`;
+}
+
 /** Fetches a domain's MTA-STS policy; null when it has none or it cannot be had (RFC 8461 §5). */
 export type MtaStsSource = (domain: string) => Promise<MtaStsPolicy | null>;
 
@@ -94,9 +111,10 @@ async function mxTargets(domain: string, options: DomainDeliveryOptions): Promis
 async function relayTargets(relay: RelayConfig, dns: DnsLookup): Promise<{ targets: Target[]; refusedByPolicy: boolean }> {
   const addresses = isIP(relay.host) ? [relay.host] : await resolveHostAddresses(relay.host, dns);
   const auth = relay.username ? { user: relay.username, pass: relay.password ?? '' } : undefined;
+  const tls = relay.tls ?? 'required-verified';
   return {
     targets: addresses.map((address) => ({
-      address, hostName: relay.host, port: relay.port, tls: relay.tls ?? 'required-verified', implicitTls: relay.port === 465, ...(auth ? { auth } : {}),
+      address, hostName: relay.host, port: relay.port, tls, implicitTls: relay.port === 465 && tls !== 'none', ...(auth ? { auth } : {}),
     })),
     refusedByPolicy: false,
   };

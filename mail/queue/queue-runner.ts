@@ -3,6 +3,11 @@
 // attempts as the destination limits allow, stores each outcome (delivered, deferred per the
 // retry schedule, failed on a 5xx or on expiry) and hands bounces off. All state lives in the
 // spool, so a restart picks up exactly where the last committed outcome left off.
+//
+// Ticks are cheap and bounded by what can start, not by the backlog: kicks (every enqueue and
+// every finished attempt) coalesce into at most one tick per event-loop turn, a tick with every
+// slot busy does not read the spool at all, and due() returns only recipients whose destination
+// has a free slot and whose message/domain pair is not already running, about as many as can start.
 
 import { silentLogger, type Logger } from '../../core/log.js';
 import { sendPendingBounce, type BounceHandOff } from './bounce-sender.js';
@@ -11,7 +16,7 @@ import type { MessageForDelivery } from './domain-delivery.js';
 import type { QueueEvent } from './queue-events.js';
 import { DEFAULT_RETRY_POLICY, planRetry, type RetryPolicy } from './retry-schedule.js';
 import type { RecipientOutcome } from './smtp-reply.js';
-import type { OutboundSpool, QueuedMessage, QueuedRecipient, RecipientUpdate } from './spool.js';
+import { dueGroupKey, type OutboundSpool, type QueuedMessageInfo, type QueuedRecipient, type RecipientUpdate } from './spool.js';
 
 export type DomainDeliverer = (domain: string, message: MessageForDelivery) => Promise<Map<string, RecipientOutcome>>;
 
@@ -30,37 +35,64 @@ export interface QueueRunnerOptions {
   pollIntervalMs?: number;
   onEvent?: (event: QueueEvent) => void;
   logger?: Logger;
+  /**
+   * The destination a domain's mail goes to, which `limits.perDomain` applies to: the domain
+   * itself by default; behind a smarthost the relay, so it gets that many sessions in all.
+   */
+  destinationOf?: (domain: string) => string;
 }
+
+/** Due rows read per free slot: a message may have several recipients in one domain. */
+const DUE_ROWS_PER_SLOT = 4;
+const MIN_DUE_ROWS = 16;
+const MAX_DUE_ROWS = 1000;
 
 export class QueueRunner {
   private readonly limiter: DestinationLimiter;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
-  /** `qid\0domain` of the attempts running now, so a tick never starts one twice. */
+  private readonly destinationOf: (domain: string) => string;
+  /** dueGroupKey(qid, domain) of the attempts running now, so a tick never starts one twice. */
   private readonly inFlight = new Set<string>();
+  /** Attempts running per recipient domain, to tell due() which domains have no room. */
+  private readonly domainsInFlight = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly bouncing = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private started = false;
-  private ticking: Promise<number> | null = null;
+  private kickPending = false;
+  /** Ticks that read the spool and kicks asked for; tests read them to see coalescing work. */
+  readonly stats = { kicks: 0, ticks: 0, fullSkips: 0 };
 
   constructor(private readonly options: QueueRunnerOptions) {
     this.limiter = new DestinationLimiter(options.limits ?? DEFAULT_DESTINATION_LIMITS);
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.destinationOf = options.destinationOf ?? ((domain) => domain);
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.schedule(0);
+    this.kick();
+    this.armPoll();
   }
 
-  /** Looks for due mail now (after an enqueue or `queue retry`) instead of at the next poll. */
+  /**
+   * Looks for due mail soon (after an enqueue, a finished attempt or `queue retry`) instead of
+   * at the next poll. Kicks in one event-loop turn share one tick.
+   */
   kick(): void {
-    if (this.started) this.schedule(0);
+    if (!this.started) return;
+    this.stats.kicks++;
+    if (this.kickPending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.scheduledTick();
+    });
   }
 
   /**
@@ -74,7 +106,7 @@ export class QueueRunner {
     this.timer = null;
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.running, this.ticking]),
+      Promise.allSettled([...this.running]),
       new Promise<void>((resolve) => { timeout = setTimeout(resolve, deadlineMs); }),
     ]);
     clearTimeout(timeout);
@@ -92,30 +124,51 @@ export class QueueRunner {
 
   /** One scheduling pass; returns how many attempts it started. */
   tick(): Promise<number> {
-    // Overlapping ticks would read the same due rows; the second simply waits for the first.
-    this.ticking ??= this.runTick().finally(() => { this.ticking = null; });
-    return this.ticking;
+    try {
+      return Promise.resolve(this.runTick());
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  private async runTick(): Promise<number> {
+  private runTick(): number {
+    for (const { message, recipients } of this.options.spool.pendingBounces()) {
+      if (!this.bouncing.has(message.id)) this.track(this.bounce(message, recipients));
+    }
+    const free = this.limiter.freeTotal();
+    // Every slot busy: nothing could start; the next finished attempt kicks again.
+    if (free === 0) { this.stats.fullSkips++; return 0; }
+    this.stats.ticks++;
+    const limit = Math.min(MAX_DUE_ROWS, Math.max(MIN_DUE_ROWS, free * DUE_ROWS_PER_SLOT));
+    const skipDomains = [...this.domainsInFlight.keys()].filter((d) => !this.limiter.hasRoom(this.destinationOf(d)));
+    const groups = this.options.spool.due(this.now(), { limit, skipDomains, skipGroups: this.inFlight });
+    const rows = groups.reduce((n, g) => n + g.recipients.length, 0);
+    // At the limit the last message may be cut short: leave it for the next tick, whole.
+    const cut = rows >= limit && groups.length > 1;
+    if (cut) groups.pop();
     let started = 0;
-    for (const { message, recipients } of this.options.spool.pendingBounces()) this.track(this.bounce(message, recipients));
-    const now = this.now();
-    for (const { message, recipients } of this.options.spool.due(now)) {
+    for (const { message, recipients } of groups) {
       const byDomain = new Map<string, QueuedRecipient[]>();
       for (const r of recipients) (byDomain.get(r.domain) ?? byDomain.set(r.domain, []).get(r.domain)!).push(r);
       for (const [domain, group] of byDomain) {
-        const key = `${message.id}\0${domain}`;
-        if (this.inFlight.has(key) || !this.limiter.tryAcquire(domain)) continue;
+        const key = dueGroupKey(message.id, domain);
+        const destination = this.destinationOf(domain);
+        if (this.inFlight.has(key) || !this.limiter.tryAcquire(destination)) continue;
         this.inFlight.add(key);
+        this.domainsInFlight.set(domain, (this.domainsInFlight.get(domain) ?? 0) + 1);
         started++;
         this.track(this.attempt(message, domain, group).finally(() => {
           this.inFlight.delete(key);
-          this.limiter.release(domain);
+          const n = this.domainsInFlight.get(domain) ?? 1;
+          if (n <= 1) this.domainsInFlight.delete(domain);
+          else this.domainsInFlight.set(domain, n - 1);
+          this.limiter.release(destination);
           this.kick(); // a freed slot may let a waiting group go
         }));
       }
     }
+    // More may be due than this read returned: look again while slots are free.
+    if ((cut || rows >= limit) && started > 0 && this.limiter.freeTotal() > 0) this.kick();
     return started;
   }
 
@@ -125,7 +178,7 @@ export class QueueRunner {
     this.running.add(tracked);
   }
 
-  private async attempt(message: QueuedMessage, domain: string, recipients: QueuedRecipient[]): Promise<void> {
+  private async attempt(message: QueuedMessageInfo, domain: string, recipients: QueuedRecipient[]): Promise<void> {
     const addresses = recipients.map((r) => r.address);
     this.report({ type: 'attempt', qid: message.id, domain, recipients: addresses });
     let outcomes: Map<string, RecipientOutcome>;
@@ -167,7 +220,7 @@ export class QueueRunner {
     }
   }
 
-  private async bounce(message: QueuedMessage, recipients: QueuedRecipient[]): Promise<void> {
+  private async bounce(message: QueuedMessageInfo, recipients: QueuedRecipient[]): Promise<void> {
     if (recipients.length === 0 || this.bouncing.has(message.id)) return;
     this.bouncing.add(message.id);
     try {
@@ -181,14 +234,23 @@ export class QueueRunner {
     }
   }
 
-  private schedule(delayMs: number): void {
+  private scheduledTick(): void {
     if (!this.started) return;
-    if (this.timer) clearTimeout(this.timer);
+    try {
+      this.runTick();
+    } catch (err) {
+      this.report({ type: 'error', qid: null, message: String((err as Error)?.message ?? err) });
+    }
+  }
+
+  /** The poll: finds mail whose retry time has come, when nothing else kicks the runner. */
+  private armPoll(): void {
+    if (!this.started) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.tick().catch((err) => this.report({ type: 'error', qid: null, message: String((err as Error)?.message ?? err) }))
-        .finally(() => { if (this.started && !this.timer) this.schedule(this.options.pollIntervalMs ?? 5000); });
-    }, delayMs);
+      this.scheduledTick();
+      this.armPoll();
+    }, this.options.pollIntervalMs ?? 5000);
   }
 
   private report(event: QueueEvent): void {

@@ -15,9 +15,10 @@ import { localOutcome, outcomeFromReply, type RecipientOutcome } from './smtp-re
  * - opportunistic: STARTTLS when offered, any certificate (RFC 3207 without MTA-STS: a certificate
  *   cannot be checked against an MX name the DNS gave without DNSSEC, so checking adds nothing);
  * - required-verified: STARTTLS or fail, certificate valid for `hostName` (MTA-STS enforce, relay);
- * - required-any: STARTTLS or fail, any certificate.
+ * - required-any: STARTTLS or fail, any certificate;
+ * - none: plain SMTP, STARTTLS never tried (a smarthost configured so: local or trusted relays).
  */
-export type TlsMode = 'opportunistic' | 'required-verified' | 'required-any';
+export type TlsMode = 'opportunistic' | 'required-verified' | 'required-any' | 'none';
 
 export interface HostDeliveryRequest {
   /** IP address to connect to. */
@@ -53,8 +54,9 @@ export async function deliverToHost(req: HostDeliveryRequest): Promise<HostDeliv
     port: req.port,
     name: req.heloName,
     secure: req.implicitTls ?? false,
-    requireTLS: req.tls !== 'opportunistic',
+    requireTLS: req.tls !== 'opportunistic' && req.tls !== 'none',
     opportunisticTLS: req.tls === 'opportunistic',
+    ignoreTLS: req.tls === 'none',
     tls: { servername: req.hostName, rejectUnauthorized: req.tls === 'required-verified', ...req.tlsOptions },
     connectionTimeout: req.timeouts?.connectMs ?? 30_000,
     greetingTimeout: req.timeouts?.greetingMs ?? 60_000,

@@ -8,6 +8,9 @@
 // A recipient marked delivered is never selected again. The one window left is between the remote
 // server's 250 and our commit of "delivered" (RFC 1047): a crash there sends that copy again,
 // which is the accepted trade-off in every MTA; the commit follows the reply immediately.
+//
+// The runner reads the spool after every enqueue and every finished attempt, so the hot
+// statements are prepared once, and due() answers with one query bounded by what can start.
 
 import type { Readable } from 'node:stream';
 import { InputError, NotFoundError } from '../../core/errors.js';
@@ -49,6 +52,29 @@ export interface QueuedMessage {
   recipients: QueuedRecipient[];
 }
 
+/** A queued message without its recipients: what an attempt or a bounce needs to know of it. */
+export type QueuedMessageInfo = Omit<QueuedMessage, 'recipients'>;
+
+/** Recipients of one message that are due, as due() returns them. */
+export interface DueGroup {
+  message: QueuedMessageInfo;
+  recipients: QueuedRecipient[];
+}
+
+export interface DueQuery {
+  /** At most this many recipient rows (the runner asks for about what it can start). */
+  limit?: number;
+  /** Domains whose destination has no free slot: their recipients are left out. */
+  skipDomains?: Iterable<string>;
+  /** `messageId/domain` pairs with an attempt running: left out, they cannot start twice. */
+  skipGroups?: Iterable<string>;
+}
+
+/** The key due() uses in skipGroups for the recipients of `domain` in message `messageId`. */
+export function dueGroupKey(messageId: string, domain: string): string {
+  return `${messageId}/${domain}`;
+}
+
 /** What one attempt decided for one recipient; the runner computes it, the spool stores it. */
 export interface RecipientUpdate {
   address: string;
@@ -81,14 +107,47 @@ interface RecipientRow {
   last_attempt_at: number | null; last_reply: string | null; status: string | null; remote_mta: string | null; bounce: 'none' | 'pending' | 'sent';
 }
 interface MessageRow { id: string; sender: string; size: number; queued_at: number; is_bounce: number }
+type DueRow = RecipientRow & { sender: string; size: number; queued_at: number; is_bounce: number };
+
+const OPEN_STATES = "('pending', 'deferred')";
+
+/** The statements every enqueue, tick and attempt runs, prepared once per spool. */
+function prepareStatements(db: Db) {
+  return {
+    insertMessage: db.prepare('INSERT INTO queue_messages (id, sender, size, queued_at, is_bounce) VALUES (?, ?, ?, ?, ?)'),
+    insertRecipient: db.prepare(`INSERT INTO queue_recipients (message_id, address, domain, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)`),
+    message: db.prepare('SELECT * FROM queue_messages WHERE id = ?'),
+    recipients: db.prepare('SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY rowid'),
+    // Walks the partial due index in (next_attempt_at, rowid) order, so the recipients of one
+    // message come together, and stops after LIMIT rows: the cost follows what the runner can
+    // start, not the backlog. The skip lists are JSON arrays (small: bounded by the limits).
+    due: db.prepare(`SELECT r.*, m.sender, m.size, m.queued_at, m.is_bounce
+      FROM queue_recipients r INDEXED BY queue_recipients_due JOIN queue_messages m ON m.id = r.message_id
+      WHERE r.state IN ${OPEN_STATES} AND r.next_attempt_at <= ?
+        AND r.domain NOT IN (SELECT value FROM json_each(?))
+        AND (r.message_id || '/' || r.domain) NOT IN (SELECT value FROM json_each(?))
+      ORDER BY r.next_attempt_at, r.rowid LIMIT ?`),
+    nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM queue_recipients WHERE state IN ${OPEN_STATES}`),
+    senderOf: db.prepare('SELECT sender, is_bounce FROM queue_messages WHERE id = ?'),
+    recordOutcome: db.prepare(`UPDATE queue_recipients SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?, status = ?,
+      remote_mta = ?, next_attempt_at = ?, bounce = ? WHERE message_id = ? AND address = ? AND state IN ${OPEN_STATES}`),
+    bouncePending: db.prepare("SELECT DISTINCT message_id FROM queue_recipients WHERE bounce = 'pending'"),
+    markBounced: db.prepare("UPDATE queue_recipients SET bounce = 'sent' WHERE message_id = ? AND address = ? AND bounce = 'pending'"),
+    retryNow: db.prepare(`UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ${OPEN_STATES}`),
+    openCount: db.prepare(`SELECT COUNT(*) AS n FROM queue_recipients WHERE message_id = ? AND (state IN ${OPEN_STATES} OR bounce = 'pending')`),
+    deleteMessage: db.prepare('DELETE FROM queue_messages WHERE id = ?'),
+  };
+}
 
 export class OutboundSpool {
   private readonly batcher: TransactionBatcher;
   private readonly now: () => number;
   private readonly logger: Logger;
+  private readonly sql: ReturnType<typeof prepareStatements>;
 
   private constructor(private readonly db: Db, readonly blobs: FsBlobStore, options: OutboundSpoolOptions) {
     this.batcher = new TransactionBatcher(db);
+    this.sql = prepareStatements(db);
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
   }
@@ -126,9 +185,8 @@ export class OutboundSpool {
     const queuedAt = this.now();
     try {
       await this.batcher.run(() => {
-        this.db.prepare('INSERT INTO queue_messages (id, sender, size, queued_at, is_bounce) VALUES (?, ?, ?, ?, ?)').run(id, sender, size, queuedAt, options.isBounce ? 1 : 0);
-        const insert = this.db.prepare("INSERT INTO queue_recipients (message_id, address, domain, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)");
-        for (const r of recipients) insert.run(id, r, r.slice(r.lastIndexOf('@') + 1), queuedAt);
+        this.sql.insertMessage.run(id, sender, size, queuedAt, options.isBounce ? 1 : 0);
+        for (const r of recipients) this.sql.insertRecipient.run(id, r, r.slice(r.lastIndexOf('@') + 1), queuedAt);
       });
     } catch (err) {
       await this.blobs.remove(id).catch(() => undefined);
@@ -147,21 +205,24 @@ export class OutboundSpool {
   }
 
   get(id: string): QueuedMessage | null {
-    const m = this.db.prepare('SELECT * FROM queue_messages WHERE id = ?').get(id) as MessageRow | undefined;
+    const m = this.sql.message.get(id) as MessageRow | undefined;
     if (!m) return null;
-    return toMessage(m, this.db.prepare('SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY rowid').all(id) as RecipientRow[]);
+    return toMessage(m, this.sql.recipients.all(id) as RecipientRow[]);
   }
 
-  /** Recipients due at `now` (pending or deferred), oldest due first, grouped by message. */
-  due(now: number, limit = 1000): { message: QueuedMessage; recipients: QueuedRecipient[] }[] {
-    const rows = this.db.prepare("SELECT * FROM queue_recipients WHERE state IN ('pending', 'deferred') AND next_attempt_at <= ? ORDER BY next_attempt_at, message_id LIMIT ?").all(now, limit) as RecipientRow[];
-    const groups = new Map<string, { message: QueuedMessage; recipients: QueuedRecipient[] }>();
+  /**
+   * Recipients due at `now` (pending or deferred), oldest due first, grouped by message, at most
+   * `limit` rows, leaving out the domains and message/domain pairs the runner cannot start.
+   * The last group may be cut short by the limit; its other recipients come in a later call.
+   */
+  due(now: number, query: DueQuery | number = {}): DueGroup[] {
+    const { limit = 1000, skipDomains = [], skipGroups = [] } = typeof query === 'number' ? { limit: query } : query;
+    const rows = this.sql.due.all(now, JSON.stringify([...skipDomains]), JSON.stringify([...skipGroups]), limit) as DueRow[];
+    const groups = new Map<string, DueGroup>();
     for (const row of rows) {
       let group = groups.get(row.message_id);
       if (!group) {
-        const message = this.get(row.message_id);
-        if (!message) continue;
-        group = { message, recipients: [] };
+        group = { message: toMessageInfo({ id: row.message_id, sender: row.sender, size: row.size, queued_at: row.queued_at, is_bounce: row.is_bounce }), recipients: [] };
         groups.set(row.message_id, group);
       }
       group.recipients.push(toRecipient(row));
@@ -171,8 +232,7 @@ export class OutboundSpool {
 
   /** The earliest time any recipient is due; null when nothing waits. */
   nextDueAt(): number | null {
-    const row = this.db.prepare("SELECT MIN(next_attempt_at) AS at FROM queue_recipients WHERE state IN ('pending', 'deferred')").get() as { at: number | null };
-    return row.at;
+    return (this.sql.nextDueAt.get() as { at: number | null }).at;
   }
 
   /**
@@ -182,33 +242,36 @@ export class OutboundSpool {
    */
   async recordAttempt(messageId: string, updates: RecipientUpdate[]): Promise<void> {
     const now = this.now();
+    let finished = false;
     await this.batcher.run(() => {
-      const m = this.db.prepare('SELECT sender, is_bounce FROM queue_messages WHERE id = ?').get(messageId) as { sender: string; is_bounce: number } | undefined;
+      finished = false;
+      const m = this.sql.senderOf.get(messageId) as { sender: string; is_bounce: number } | undefined;
       if (!m) return; // removed by an admin meanwhile
       const bounce = m.sender !== '' ? 'pending' : 'none';
-      const stmt = this.db.prepare(`UPDATE queue_recipients SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?, status = ?,
-        remote_mta = ?, next_attempt_at = ?, bounce = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`);
       for (const u of updates) {
-        stmt.run(u.state, now, u.reply.slice(0, 2000), u.status, u.remoteMta ?? null, u.state === 'deferred' ? (u.nextAttemptAt ?? now) : now,
+        this.sql.recordOutcome.run(u.state, now, u.reply.slice(0, 2000), u.status, u.remoteMta ?? null, u.state === 'deferred' ? (u.nextAttemptAt ?? now) : now,
           u.state === 'failed' ? bounce : 'none', messageId, u.address);
       }
+      // The last final outcome removes the message's rows in the same commit (one fsync, not two).
+      finished = this.deleteIfDone(messageId);
     });
-    await this.finishIfDone(messageId);
+    if (finished) await this.removeBody(messageId);
   }
 
   /** Messages with failed recipients whose bounce is not yet handed off. */
   pendingBounces(): { message: QueuedMessage; recipients: QueuedRecipient[] }[] {
-    const ids = this.db.prepare("SELECT DISTINCT message_id FROM queue_recipients WHERE bounce = 'pending'").all() as { message_id: string }[];
+    const ids = this.sql.bouncePending.all() as { message_id: string }[];
     return ids.map(({ message_id }) => this.get(message_id)).filter((m): m is QueuedMessage => m !== null)
       .map((message) => ({ message, recipients: message.recipients.filter((r) => r.bounce === 'pending') }));
   }
 
   async markBounced(messageId: string, addresses: string[]): Promise<void> {
+    let finished = false;
     await this.batcher.run(() => {
-      const stmt = this.db.prepare("UPDATE queue_recipients SET bounce = 'sent' WHERE message_id = ? AND address = ? AND bounce = 'pending'");
-      for (const a of addresses) stmt.run(messageId, a);
+      for (const a of addresses) this.sql.markBounced.run(messageId, a);
+      finished = this.deleteIfDone(messageId);
     });
-    await this.finishIfDone(messageId);
+    if (finished) await this.removeBody(messageId);
   }
 
   /** Makes every waiting recipient of the message due now; NotFoundError when there is no such message. */
@@ -216,7 +279,7 @@ export class OutboundSpool {
     if (!this.get(id)) throw new NotFoundError('queue_message_not_found', `no queued message ${id}`);
     let changed = 0;
     await this.batcher.run(() => {
-      changed = this.db.prepare("UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ('pending', 'deferred')").run(this.now(), id).changes;
+      changed = this.sql.retryNow.run(this.now(), id).changes;
     });
     return changed;
   }
@@ -232,25 +295,36 @@ export class OutboundSpool {
     return this.blobs.open(id);
   }
 
-  private async finishIfDone(id: string): Promise<void> {
-    const open = this.db.prepare("SELECT COUNT(*) AS n FROM queue_recipients WHERE message_id = ? AND (state IN ('pending', 'deferred') OR bounce = 'pending')").get(id) as { n: number };
-    if (open.n > 0 || !this.get(id)) return;
-    await this.deleteMessage(id);
+  /**
+   * Inside a transaction: deletes the message's rows when nothing is left to do for it (every
+   * recipient final, no bounce pending). Returns whether it did; the caller removes the body file
+   * after the commit (rows first, file second: a crash in between leaves an orphan file, which
+   * the sweep at open removes).
+   */
+  private deleteIfDone(id: string): boolean {
+    if ((this.sql.openCount.get(id) as { n: number }).n > 0) return false;
+    return this.sql.deleteMessage.run(id).changes > 0;
+  }
+
+  private async removeBody(id: string): Promise<void> {
+    await this.blobs.remove(id);
     this.logger.info('message done, removed from queue', { qid: id });
   }
 
   /** Rows first, file second: a crash in between leaves an orphan file, which the sweep removes. */
   private async deleteMessage(id: string): Promise<void> {
-    await this.batcher.run(() => { this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(id); });
+    await this.batcher.run(() => { this.sql.deleteMessage.run(id); });
     await this.blobs.remove(id);
   }
 
   /**
    * Fix (found by test/e2e/queue-crash.test.ts): a crash between the commit of a message's last
-   * final state (recordAttempt, markBounced) and finishIfDone's removal left a message with
+   * final state (recordAttempt, markBounced) and the removal of its rows left a message with
    * nothing left to do that no tick ever selects again, so it stayed in `queue ls` (and kept its
    * body file) forever. Finish such messages when the spool opens. Safe beside a running daemon:
-   * removal is idempotent (finishIfDone re-checks, the file removal ignores a missing file).
+   * removal is idempotent (the delete re-checks nothing, the file removal ignores a missing file).
+   * (Since recordAttempt and markBounced delete the rows in the same commit, only rows written by
+   * an older version can still be found here; a crash now leaves at worst an orphan file.)
    */
   private async finishCompleted(): Promise<void> {
     const done = this.db.prepare(`SELECT id FROM queue_messages m WHERE NOT EXISTS (SELECT 1 FROM queue_recipients r
@@ -282,6 +356,10 @@ function toRecipient(r: RecipientRow): QueuedRecipient {
   };
 }
 
+function toMessageInfo(m: MessageRow): QueuedMessageInfo {
+  return { id: m.id, sender: m.sender, size: m.size, queuedAt: m.queued_at, isBounce: m.is_bounce === 1 };
+}
+
 function toMessage(m: MessageRow, rows: RecipientRow[]): QueuedMessage {
-  return { id: m.id, sender: m.sender, size: m.size, queuedAt: m.queued_at, isBounce: m.is_bounce === 1, recipients: rows.map(toRecipient) };
+  return { ...toMessageInfo(m), recipients: rows.map(toRecipient) };
 }

@@ -54,25 +54,44 @@ export interface FsDkimKeyStoreOptions {
   dataDir: string;
   now?: () => Date;
   generateKey?: KeyGenerator;
+  /**
+   * activeKeys() stats a domain's manifest at most this often (ms): signing a message then costs
+   * no file system call. Changes made through any store of this process apply at once.
+   */
+  manifestCheckIntervalMs?: number;
 }
 
 interface CachedKeys {
-  mtimeMs: number;
+  /** null: the domain had no manifest. */
+  mtimeMs: number | null;
   size: number;
   keys: DkimSigningKey[];
+  /** performance.now() of the last stat that confirmed this entry. */
+  checkedAt: number;
 }
+
+/**
+ * Parsed active keys per manifest path, shared by every store in the process: the daemon signs
+ * through one store and changes keys through another (the control server's), and a change made
+ * through either must reach the signer at once. Keyed by the full path, so stores of different
+ * data directories never mix.
+ */
+const activeKeyCache = new Map<string, CachedKeys>();
+
+/** How long a cached manifest is trusted before its mtime is checked again (another process: the CLI). */
+export const DEFAULT_MANIFEST_CHECK_INTERVAL_MS = 1000;
 
 export class FsDkimKeyStore {
   readonly root: string;
   private readonly now: () => Date;
   private readonly generateKey: KeyGenerator;
-  /** Parsed active keys per domain, reused while the manifest's mtime and size are unchanged. */
-  private readonly cache = new Map<string, CachedKeys>();
+  private readonly manifestCheckIntervalMs: number;
 
   constructor(options: FsDkimKeyStoreOptions) {
     this.root = path.join(options.dataDir, 'dkim');
     this.now = options.now ?? (() => new Date());
     this.generateKey = options.generateKey ?? generateDkimKey;
+    this.manifestCheckIntervalMs = options.manifestCheckIntervalMs ?? DEFAULT_MANIFEST_CHECK_INTERVAL_MS;
   }
 
   /**
@@ -140,29 +159,39 @@ export class FsDkimKeyStore {
     await rename(dir, trash);
     await fsyncDirectory(this.root);
     await rm(trash, { recursive: true, force: true });
-    this.cache.delete(domain);
+    activeKeyCache.delete(this.manifestPath(domain));
   }
 
-  /** The keys that sign this domain's mail (one RSA, one Ed25519); empty when it has none. */
+  /**
+   * The keys that sign this domain's mail (one RSA, one Ed25519); empty when it has none.
+   * Parsed keys are reused while the manifest's mtime and size are unchanged, and that is
+   * checked at most every manifestCheckIntervalMs.
+   */
   async activeKeys(domainName: string): Promise<DkimSigningKey[]> {
     const domain = normalizeDomain(domainName);
     if (!domain) return [];
-    const file = path.join(this.domainDir(domain), MANIFEST_FILE);
+    const file = this.manifestPath(domain);
+    const cached = activeKeyCache.get(file);
+    const checkedAt = performance.now();
+    if (cached && checkedAt - cached.checkedAt < this.manifestCheckIntervalMs) return cached.keys;
     let info;
     try {
       info = await stat(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      activeKeyCache.set(file, { mtimeMs: null, size: 0, keys: [], checkedAt });
+      return [];
     }
-    const cached = this.cache.get(domain);
-    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.keys;
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+      cached.checkedAt = checkedAt;
+      return cached.keys;
+    }
     const manifest = parseManifest(await readFile(file, 'utf8'), file);
     const keys: DkimSigningKey[] = [];
     for (const entry of manifest.keys.filter((k) => k.active)) {
       keys.push({ domain, selector: entry.selector, algorithm: entry.algorithm, privateKey: await this.loadKey(domain, entry) });
     }
-    this.cache.set(domain, { mtimeMs: info.mtimeMs, size: info.size, keys });
+    activeKeyCache.set(file, { mtimeMs: info.mtimeMs, size: info.size, keys, checkedAt });
     return keys;
   }
 
@@ -241,8 +270,12 @@ export class FsDkimKeyStore {
   }
 
   private async writeManifest(domain: string, manifest: DkimManifest): Promise<void> {
-    await writeFileAtomic(path.join(this.domainDir(domain), MANIFEST_FILE), serializeManifest(manifest), 0o600);
-    this.cache.delete(domain);
+    await writeFileAtomic(this.manifestPath(domain), serializeManifest(manifest), 0o600);
+    activeKeyCache.delete(this.manifestPath(domain));
+  }
+
+  private manifestPath(domain: string): string {
+    return path.join(this.domainDir(domain), MANIFEST_FILE);
   }
 
   private domainDir(domain: string): string {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createDnsLookup } from '../../../mail/queue/dns-lookup.js';
-import { deliverToDomain, type RelayConfig } from '../../../mail/queue/domain-delivery.js';
+import { deliverToDomain, relayDestination, relayTlsMode, type RelayConfig } from '../../../mail/queue/domain-delivery.js';
 import type { QueueEvent } from '../../../mail/queue/queue-events.js';
 import { QueueRunner } from '../../../mail/queue/queue-runner.js';
 import { OutboundSpool } from '../../../mail/queue/spool.js';
@@ -233,6 +233,22 @@ describe('QueueRunner end to end', { skip }, () => {
     assert.equal(r.status, '4.7.5');
     assert.equal(received.length, count);
     await spool.remove(id);
+  });
+
+  it('smarthost with tls "none": plain SMTP although STARTTLS is offered; "opportunistic" takes it', async () => {
+    const dns = createDnsLookup({ servers: [dnsmasq.server], timeoutMs: 1000, tries: 1 });
+    for (const [setting, secure] of [['none', false], ['opportunistic', true]] as const) {
+      const relay: RelayConfig = { host: '127.0.0.24', port, tls: relayTlsMode(setting) };
+      const relayRunner = new QueueRunner({
+        spool, hostname: 'mail.sender.test', now: () => clock, handOffBounce: async () => {}, destinationOf: () => relayDestination(relay),
+        deliver: (domain, msg) => deliverToDomain(domain, msg, { dns, heloName: 'mail.sender.test', relay }),
+      });
+      const id = await spool.enqueue({ from: 'alice@sender.test', recipients: [`someone@${setting}.example`] }, message(`relay tls ${setting}`));
+      await relayRunner.drain();
+      assert.equal(spool.get(id), null, `delivered with tls ${setting}`);
+      assert.deepEqual(received.at(-1)!.to, [`someone@${setting}.example`]);
+      assert.equal(received.at(-1)!.secure, secure, `tls ${setting}`);
+    }
   });
 
   it('MTA-STS enforce: an unlisted MX or an unverifiable certificate defers, nothing is sent', async () => {
