@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: real clients and peers (see ../shared/PEERS.md).
-DEBIAN_PACKAGES=(openssl swaks postfix python3 ca-certificates dnsmasq-base fetchmail)
+DEBIAN_PACKAGES=(openssl swaks postfix python3 ca-certificates dnsmasq-base fetchmail isync rspamd clamav-daemon chromium)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${DEBIAN_PACKAGES[@]}"; do
@@ -30,6 +30,8 @@ fi
 
 rm -rf dist
 npx tsc -p .
+# The admin panel's bundle (ui/client/dist), which the agent serves and the Chromium test loads.
+npm run --silent build:ui
 npx eslint .
 
 # Test files run two at a time (the machine has two cores); each e2e file starts its own daemons

@@ -135,6 +135,8 @@ export interface InstanceOptions {
   host?: string;
   /** Also listen for submission (STARTTLS) on a free port of `host`; the port is in `submissionPort`. */
   submission?: boolean;
+  /** Also listen for IMAP (STARTTLS) and IMAPS (implicit TLS) on free ports of `host`: `imapPort`, `imapsPort`. */
+  imap?: boolean;
   /** Merged into config.limits. Sizes may be strings like "100K". */
   limits?: Record<string, unknown>;
   /** Any further config changes, applied after listeners and limits. */
@@ -163,6 +165,9 @@ export class MailroomInstance {
   port = 0;
   /** The submission (587-style, STARTTLS) port when options.submission is set, else 0. */
   submissionPort = 0;
+  /** IMAP with STARTTLS and IMAP over implicit TLS when options.imap is set, else 0. */
+  imapPort = 0;
+  imapsPort = 0;
   child: ChildProcess | null = null;
   /** Every stdout line of every run of the daemon, parsed where it is JSON. */
   readonly logs: LogLine[] = [];
@@ -206,9 +211,12 @@ export class MailroomInstance {
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     this.port = await getFreePort(this.host);
     if (this.options.submission) this.submissionPort = await getFreePort(this.host);
+    if (this.options.imap) { this.imapPort = await getFreePort(this.host); this.imapsPort = await getFreePort(this.host); }
     cfg.listen = {
       smtp: `${this.host}:${this.port}`,
-      submission: this.options.submission ? `${this.host}:${this.submissionPort}` : null, submissions: null, imap: null, imaps: null, pop3: null, pop3s: null, admin: null, http: null,
+      submission: this.options.submission ? `${this.host}:${this.submissionPort}` : null, submissions: null,
+      imap: this.options.imap ? `${this.host}:${this.imapPort}` : null, imaps: this.options.imap ? `${this.host}:${this.imapsPort}` : null,
+      pop3: null, pop3s: null, admin: null, http: null,
     };
     // The test machine's free space must not trip the disk reserve.
     cfg.limits = { ...((cfg.limits as Record<string, unknown> | undefined) ?? {}), diskReserve: '1M', ...(this.options.limits ?? {}) };
@@ -246,6 +254,27 @@ export class MailroomInstance {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => { this.stderr += chunk; if (this.stderr.length > 1_000_000) this.stderr = this.stderr.slice(-500_000); });
     await this.waitReady(this.options.startTimeoutMs ?? 15_000);
+    if (this.options.imap) await this.waitImapReady(this.options.startTimeoutMs ?? 15_000);
+  }
+
+  /** Waits until the IMAP port greets with "* OK". */
+  async waitImapReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`mailroom serve exited before IMAP was ready; stderr: ${this.stderr.slice(-2000)}`);
+      last = await new Promise<string>((resolve) => {
+        const sock = net.connect({ host: this.host, port: this.imapPort });
+        let buf = '';
+        const done = (v: string) => { sock.destroy(); resolve(v); };
+        sock.setTimeout(2000, () => done('timeout'));
+        sock.on('data', (d: Buffer) => { buf += d.toString('latin1'); if (buf.includes('\n')) done(buf.split('\r\n')[0]!); });
+        sock.on('error', (e) => done(e.message));
+      });
+      if (last.startsWith('* OK')) return;
+      await sleep(100);
+    }
+    throw new Error(`mailroom serve: IMAP not ready on port ${this.imapPort} after ${timeoutMs} ms (${last}); is listen.imap wired in mail/main.ts? ${this.tail(5)}`);
   }
 
   /** Waits until the port accepts and a 220 greeting arrives (then QUITs that probe). */
@@ -270,6 +299,8 @@ export class MailroomInstance {
   }
 
   get alive(): boolean { return !this.exited; }
+  /** The self-signed certificate `mailroom init` made (for HOST, localhost and 127.0.0.1). */
+  get certFile(): string { return path.join(this.dataDir, 'tls', 'cert.pem'); }
   get pid(): number | undefined { return this.child?.pid; }
 
   /** Resolves when the daemon exits, or rejects after timeoutMs. */
