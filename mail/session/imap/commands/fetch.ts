@@ -1,8 +1,10 @@
 // FETCH and UID FETCH (RFC 9051 6.4.5, 6.4.8) with BINARY (RFC 3516), CHANGEDSINCE and VANISHED
 // (RFC 7162), and OBJECTID items (RFC 8474).
 //
-// Messages are read in batches: flags rows (cheap) for UID/FLAGS/MODSEQ-only fetches, full rows
-// (with the index) otherwise, and the answers go out as they are written, with backpressure, so
+// A UID/FLAGS/MODSEQ-only fetch is answered from the selected view's own flags (flag-fetch.ts),
+// which the change feed keeps current; otherwise messages are read in batches: flags rows when
+// the view cannot vouch for its copy (a folder change not yet followed), full rows (with the
+// index) otherwise, and the answers go out as they are written, with backpressure, so
 // FETCH 1:* FLAGS over 100,000 messages and BODY[] of a 50 MB message both run in bounded memory.
 // A non-PEEK body item sets \Seen for the whole batch in one store call (not in EXAMINE) and the
 // response carries the new FLAGS. Messages expunged by another session but not yet reported are
@@ -14,6 +16,7 @@ import type { MessageFlags, StoredMessage } from '../../../store/contracts.js';
 import { ok, type CommandResult, type CommandSpec, type ImapContext } from '../context.js';
 import { ImapCommandError } from '../errors.js';
 import { BodyReader } from '../selected/fetch-body.js';
+import { fetchFlagsFromView } from '../selected/flag-fetch.js';
 import { MessageWriter, type FetchedMessage } from '../selected/fetch-message.js';
 import { planFetch, type FetchPlan } from '../selected/fetch-plan.js';
 import { ResponseOutput } from '../selected/response-output.js';
@@ -48,7 +51,7 @@ export const FETCH: CommandSpec<'FETCH'> = {
     const plan = planFetch(cmd.items, { uid: cmd.uid, changedSince: changedSince !== undefined });
     // RFC 7162 3.1: CHANGEDSINCE and the MODSEQ item are CONDSTORE enabling commands.
     if (changedSince !== undefined || plan.has.modseq) ctx.condstore = true;
-    const { uids } = resolveMessages(view, cmd.sequenceSet, cmd.uid);
+    const { uids, seqs } = resolveMessages(view, cmd.sequenceSet, cmd.uid);
 
     const out = new ResponseOutput((chunks) => ctx.send(chunks));
     const body = new BodyReader(ctx.deps.mailStore, out);
@@ -59,6 +62,15 @@ export const FETCH: CommandSpec<'FETCH'> = {
     };
     if (cmd.modifiers.vanished && changedSince !== undefined) await sendVanishedEarlier(run, cmd, Number(changedSince));
 
+    if (!plan.needsRow) {
+      const answered = await fetchFlagsFromView({
+        view, plan, uids, seqs, changedSince: changedSince === undefined ? null : Number(changedSince), send: (data) => ctx.send(data),
+      });
+      if (answered) {
+        run.expungeIssued = answered.expungeIssued;
+        return finish(run);
+      }
+    }
     const batchSize = plan.needsRow ? MESSAGE_BATCH : FLAG_BATCH;
     for (let i = 0; i < uids.length; i += batchSize) {
       await fetchBatch(run, uids.slice(i, i + batchSize), changedSince === undefined ? null : Number(changedSince));

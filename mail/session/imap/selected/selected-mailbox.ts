@@ -186,6 +186,43 @@ export class SelectedMailbox implements MailboxView {
     return this.known.get(uid);
   }
 
+  /**
+   * Flags and MODSEQ as the store has them now, for some UIDs of the view (ascending), without
+   * reading the whole set: the view's own copy is current except for the UIDs the change feed
+   * marked since (flag changes, expunges), and only those are read from the store. A lookup
+   * gives undefined for a message that is gone. Null when the view cannot vouch for its copy
+   * (a folder change is not yet followed: changes under a new name were not heard), and the
+   * caller must read the store.
+   *
+   * This relies on the store publishing each change before the call that made it returns (the
+   * in-process change feed does); a store whose feed lags must not be given this path.
+   */
+  async currentFlags(uids: readonly number[]): Promise<((uid: number) => MessageFlags | undefined) | null> {
+    if (this.checkFolder || this.deleted || this.closed) return null;
+    const inSet = (uid: number): boolean => {
+      let lo = 0;
+      let hi = uids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (uids[mid]! < uid) lo = mid + 1;
+        else hi = mid;
+      }
+      return uids[lo] === uid;
+    };
+    const stale: number[] = [];
+    for (const uid of this.pendingFlags) if (inSet(uid)) stale.push(uid);
+    for (const uid of this.pendingExpunge) if (!this.pendingFlags.has(uid) && inSet(uid)) stale.push(uid);
+    if (stale.length === 0) return (uid) => this.known.get(uid);
+    stale.sort((a, b) => a - b);
+    const fresh = new Map<number, MessageFlags | undefined>(stale.map((uid) => [uid, undefined]));
+    for (let i = 0; i < stale.length; i += FLAG_BATCH) {
+      for (const row of await this.store.messageFlags(this.user.id, this.name, stale.slice(i, i + FLAG_BATCH))) fresh.set(row.uid, row);
+    }
+    // A rename heard while we waited: what was read may be from the old name's lookup.
+    if (this.checkFolder || this.deleted || this.closed) return null;
+    return (uid) => (fresh.has(uid) ? fresh.get(uid) : this.known.get(uid));
+  }
+
   /** Sequence number of the first message without \Seen, or 0. */
   firstUnseen(): number {
     for (let i = 0; i < this.uids.length; i++) {
@@ -208,7 +245,9 @@ export class SelectedMailbox implements MailboxView {
     for (const m of messages) {
       if (!this.known.has(m.uid)) continue;
       const k = this.known.get(m.uid)!;
-      if (m.modseq < k.modseq) continue;
+      // FETCH answered from the view's own copy: nothing new to remember (its keywords and
+      // MODSEQ were noted when it was stored).
+      if (m === k || m.modseq < k.modseq) continue;
       this.known.set(m.uid, { uid: m.uid, modseq: m.modseq, flags: [...m.flags] });
       if (this.noteKeywords(m.flags)) newKeyword = true;
       if (m.modseq > this.latestModseq) this.latestModseq = m.modseq;
