@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Inside the tools chroot: builds the application as it goes into the image, against trixie's
+# Node.js. Output: /cache/app/out = package.json, bin/, dist/ (compiled JS, no tests, no source
+# maps) and node_modules without development dependencies (better-sqlite3 compiled here).
+set -euo pipefail
+[ -f /etc/debian_version ] && [ -d /src ] || { echo "run me through image/lib/in-tools.sh" >&2; exit 1; }
+
+# The parts of the repository that make up the running application (tests and benches stay out).
+APP_PATHS=(package.json package-lock.json tsconfig.json bin core cli mail agent ui)
+W=/cache/app
+export npm_config_cache=/cache/npm npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+# No prebuilt binaries from outside Debian's and npm's registries: compile better-sqlite3 here.
+export npm_config_build_from_source=true
+
+rm -rf "$W/compile" "$W/out"
+mkdir -p "$W/compile" "$W/out"
+for p in "${APP_PATHS[@]}"; do cp -a "/src/$p" "$W/compile/"; done
+
+# 1. Compile: every dependency, install scripts off (tsc needs the types, not the native module).
+cd "$W/compile"
+npm ci --ignore-scripts --loglevel=warn
+cat > tsconfig.image.json <<'JSON'
+{
+  "extends": "./tsconfig.json",
+  "compilerOptions": { "sourceMap": false, "incremental": false, "rootDir": ".", "outDir": "dist" },
+  "include": ["core", "cli", "mail", "agent", "ui"],
+  "exclude": ["node_modules", "dist", "**/fixtures/**"]
+}
+JSON
+# Type errors are `npm test`'s to report; tsc emits regardless, and the image takes what it emits.
+node node_modules/typescript/bin/tsc -p tsconfig.image.json || echo "build-app: tsc reported type errors (emitted anyway)" >&2
+[ -f dist/cli/main.js ] || { echo "build-app: tsc produced no dist/cli/main.js" >&2; exit 1; }
+
+# 2. Runtime: production dependencies only, with their install scripts (the native module).
+cd "$W/out"
+cp "$W/compile/package.json" "$W/compile/package-lock.json" .
+cp -a "$W/compile/bin" "$W/compile/dist" .
+npm ci --omit=dev --ignore-scripts --loglevel=warn
+# better-sqlite3 is the one dependency with an install script. Compiling it takes minutes on
+# two cores, so the module is kept per (its locked version, trixie's node and compiler).
+sqlite=node_modules/better-sqlite3
+key="$( { node -p "JSON.stringify(require('./package-lock.json').packages['node_modules/better-sqlite3'])"; node --version; gcc --version | head -n1; } | sha256sum | cut -c1-16)"
+cached="/cache/native/better-sqlite3-$key.node"
+if [ -f "$cached" ]; then
+  echo "build-app: better-sqlite3 from the cache ($cached)"
+  mkdir -p "$sqlite/build/Release"
+  cp "$cached" "$sqlite/build/Release/better_sqlite3.node"
+else
+  (cd "$sqlite" && npm run install --loglevel=warn)
+  mkdir -p /cache/native
+  cp "$sqlite/build/Release/better_sqlite3.node" "$cached.tmp" && mv "$cached.tmp" "$cached"
+fi
+# What node-gyp leaves besides the module itself is build litter (object files, makefiles with
+# the build's paths); the lockfile copy npm keeps in node_modules is not needed either.
+find "$sqlite/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
+find "$sqlite/build/Release" -mindepth 1 ! -name better_sqlite3.node -exec rm -rf {} +
+rm -rf "$sqlite/deps" "$sqlite/src" node_modules/.package-lock.json
+node -e "require('./$sqlite')(':memory:').prepare('select 1').get()" \
+  || { echo "better-sqlite3 does not load with trixie's node" >&2; exit 1; }
+echo "app built: $(du -sh "$W/out" | cut -f1)"

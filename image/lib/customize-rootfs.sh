@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# mmdebstrap's customize hook (inside the tools chroot): puts the application and the
+# provisioning into the root tree, removes what must differ per machine or per build, and
+# regenerates the initramfs with the mailroom-var script.
+# Usage: customize-rootfs.sh ROOT VERSION
+set -euo pipefail
+R="$1"; VERSION="$2"
+
+# The application, read-only under /usr like the rest of the OS.
+rm -rf "$R/usr/lib/mailroom"
+mkdir -p "$R/usr/lib/mailroom"
+cp -a /cache/app/out/. "$R/usr/lib/mailroom/"
+cp /src/README.md "$R/usr/lib/mailroom/README.md"
+chown -R 0:0 "$R/usr/lib/mailroom"
+# The admin's command. Run as root (over SSH), it becomes the mailroom user first: files it
+# creates in the data directory (the database's -wal and -shm among them) must stay the mail
+# daemon's. The privileged helper runs node directly.
+cat > "$R/usr/bin/mailroom" <<'SH'
+#!/bin/sh
+if [ "$(id -u)" = 0 ]; then
+  cd / && exec runuser -u mailroom -- /usr/bin/node /usr/lib/mailroom/bin/mailroom.js "$@"
+fi
+exec /usr/bin/node /usr/lib/mailroom/bin/mailroom.js "$@"
+SH
+chmod 0755 "$R/usr/bin/mailroom"
+
+bash /src/provisioning/install-into.sh "$R"
+
+# For systemd-sysupdate and the banner: which image and version this root slot holds.
+printf 'IMAGE_ID=mailroom\nIMAGE_VERSION=%s\n' "$VERSION" >> "$R/usr/lib/os-release"
+echo mailroom > "$R/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tmailroom\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
+# /var is its own partition, mounted by the initramfs; nothing else in fstab (root is ro by
+# the kernel command line, the ESP is found by systemd-gpt-auto-generator).
+printf '# Mailroom: root (read-only) and /var are mounted by the initramfs.\n' > "$R/etc/fstab"
+
+# Per machine, made on first boot: never in the image.
+rm -f "$R"/etc/ssh/ssh_host_*
+printf 'uninitialized\n' > "$R/etc/machine-id"
+rm -f "$R/var/lib/dbus/machine-id"
+# No password for root (locked), nor for anyone else.
+sed -i -E 's/^root:[^:]*:/root:!*:/' "$R/etc/shadow"
+
+# Per build: logs, caches and lists that carry the time of the build.
+rm -rf "$R"/var/log/*.log "$R"/var/log/apt/* "$R"/var/cache/apt/*.bin "$R"/var/cache/ldconfig/aux-cache \
+  "$R"/var/lib/apt/lists/* "$R"/var/cache/debconf/*-old "$R"/var/lib/dpkg/*-old
+rm -f "$R/etc/apt/preferences.d/mailroom-manifest.pref"
+
+# The initramfs, now with the mailroom hook; mkinitramfs honours SOURCE_DATE_EPOCH.
+chroot "$R" update-initramfs -u -k all
