@@ -1,46 +1,15 @@
 // Removes the named header fields (case-insensitive, every occurrence, continuation lines
-// included) from a message's header section, streaming: only the header section is held (up to
-// MAX_HEADER_BYTES; a longer one passes through unfiltered, which is safe because the fields a
-// check vouches for are added on top, above anything the sender wrote) and the body passes
-// through untouched. Used for the fields the content checks replace (X-Spam, X-Spam-Status,
-// Subject on "rewrite subject"): see CheckResult.dropHeaders.
-//
-// The input has CRLF line endings (the session's line-ending scanner normalised it).
+// included) from a message's header section, streaming (header-section-stream.ts: a header too
+// long to hold passes through unfiltered, which is safe because the fields a check vouches for
+// are added on top, above anything the sender wrote). Used for the fields the content checks
+// replace (X-Spam, X-Spam-Status, Subject on "rewrite subject"): see CheckResult.dropHeaders.
 
-const MAX_HEADER_BYTES = 256 * 1024;
-const CRLFCRLF = Buffer.from('\r\n\r\n');
+import { rewriteHeaderSection } from './header-section-stream.js';
 
 export async function* dropHeaderFields(chunks: AsyncIterable<Buffer>, names: readonly string[]): AsyncGenerator<Buffer> {
   const drop = new Set(names.map((n) => n.toLowerCase()));
   if (drop.size === 0) { yield* chunks; return; }
-  let pending: Buffer[] = [];
-  let pendingSize = 0;
-  let passing = false;
-  for await (const chunk of chunks) {
-    if (passing) { yield chunk; continue; }
-    pending.push(chunk);
-    pendingSize += chunk.length;
-    const joined = pending.length === 1 ? chunk : Buffer.concat(pending);
-    // The header section ends at the first empty line; a message may start with one (no header).
-    const end = joined[0] === 0x0d && joined[1] === 0x0a ? 0 : joined.indexOf(CRLFCRLF);
-    if (end >= 0) {
-      const headerEnd = end === 0 ? 0 : end + 2; // the last field's CRLF stays with the header
-      yield filterHeader(joined.subarray(0, headerEnd), drop);
-      yield joined.subarray(headerEnd);
-      passing = true;
-      pending = [];
-      continue;
-    }
-    if (pendingSize > MAX_HEADER_BYTES) {
-      yield joined;
-      passing = true;
-      pending = [];
-      continue;
-    }
-    pending = [joined];
-  }
-  // A message that is all header (no empty line).
-  if (!passing && pending.length > 0) yield filterHeader(Buffer.concat(pending), drop);
+  yield* rewriteHeaderSection(chunks, (header) => filterHeader(header, drop));
 }
 
 /** `header` is whole field lines, each ending in CRLF (the last one may lack it). */
