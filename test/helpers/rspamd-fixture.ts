@@ -60,6 +60,19 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+function postLearn(port: number, message: string): Promise<{ ok: boolean; text: string }> {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/learnham', method: 'POST', timeout: 10_000, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d.toString(); });
+      res.on('end', () => resolve({ ok: res.statusCode === 200 && /"success"\s*:\s*true/.test(text), text: `${res.statusCode} ${text}` }));
+    });
+    req.on('error', (err) => resolve({ ok: false, text: err.message }));
+    req.on('timeout', () => { req.destroy(new Error('timed out')); });
+    req.end(message);
+  });
+}
+
 const live = new Set<RspamdFixture>();
 process.on('exit', () => { for (const f of live) f.stopSync(); });
 
@@ -163,6 +176,33 @@ export class RspamdFixture {
       await new Promise((r) => setTimeout(r, 100));
     }
     this.startupMs = Date.now() - started;
+  }
+
+  /**
+   * Waits until the controller can learn. rspamd answers /ping before its controller has opened
+   * the Bayes statfiles ("cannot find statfile backend"); on a loaded machine the controller and
+   * the normal worker can race to create the SQLite files, and a controller that lost the race
+   * never opens them. So: teach a throwaway message until it takes, and if it has not taken
+   * after 15 s restart rspamd once (the files exist by then). At most 90 s in all.
+   */
+  async bayesReady(): Promise<void> {
+    const words = 'mailroom fixture probe message with enough distinct tokens for the bayes classifier to accept it today';
+    const probe = `From: probe@fixture.example\r\nSubject: probe\r\nMessage-ID: <probe-${Date.now()}@fixture.example>\r\n\r\n${words}\r\n${words.split(' ').reverse().join(' ')}\r\n`;
+    const started = Date.now();
+    let restarted = false;
+    let last = '';
+    while (Date.now() - started < 90_000) {
+      const answer = await postLearn(this.controllerPort, probe);
+      if (answer.ok || /already learned/i.test(answer.text)) return;
+      last = answer.text;
+      if (!restarted && Date.now() - started > 15_000) {
+        restarted = true;
+        await this.restart();
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`rspamd's controller cannot learn after 90 s: ${last} ${this.logTail()}`);
   }
 
   logTail(n = 20): string {

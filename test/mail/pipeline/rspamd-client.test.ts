@@ -123,6 +123,7 @@ describe('against a real rspamd', { skip: missing ?? false }, () => {
   });
 
   test('learnSpam / learnHam teach the Bayes classifier; the same class twice is "already learned"', async () => {
+    await rspamd.bayesReady();
     const learner = createRspamdLearner({ url: rspamd.controllerUrl, password: null, timeoutMs: 10_000 });
     try {
       const words = 'Exclusive pharmacy discount offer limited time only click here to claim your prize winner congratulations money transfer urgent reply';

@@ -35,18 +35,7 @@ describe('against a real rspamd and a real store', { skip: missing ?? false }, (
     f = await openStoreFixture();
     await f.store.createMailbox(ALICE);
     learner = createRspamdLearner({ url: rspamd.controllerUrl, password: null, timeoutMs: 10_000 });
-    // rspamd answers checks before its controller has loaded the Bayes statfiles ("cannot find
-    // statfile backend"); teach a throwaway message until it takes one, at most 20 s.
-    const probe = `From: a@probe.example\r\nSubject: probe\r\n\r\n${words.split(' ').reverse().join(' ')}\r\n${words}\r\n`;
-    for (let i = 0; ; i++) {
-      try {
-        await learner.learnHam(Buffer.from(probe));
-        break;
-      } catch (err) {
-        if (i >= 40 || !/statfile/.test(String((err as Error).message))) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await rspamd.bayesReady();
   });
   after(async () => {
     learner?.close();
