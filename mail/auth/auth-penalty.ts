@@ -1,8 +1,12 @@
 // Brute-force penalty: every failed login from a client address makes the next answer to that
 // address slower (doubling from `baseMs` up to `maxMs`), so guessing passwords costs time. A
 // success clears the address; failures are forgotten after `forgetMs` without one. In memory,
-// per process: any protocol (submission, IMAP, POP3) can share one instance. The ban that feeds
-// the firewall's blocklist is a later step; `failures()` is what it will read.
+// per process: any protocol (submission, IMAP, POP3) can share one instance.
+// With a BanList (`bans`), every failure also counts towards a ban of the address (10 within
+// 10 minutes: an hour by default); the login paths ask `isBanned()` before they look at a
+// password, and the SMTP sessions before they greet.
+
+import type { BanList } from './ban-list.js';
 
 export interface AuthPenaltyOptions {
   /** Delay after the first failure. */
@@ -13,6 +17,8 @@ export interface AuthPenaltyOptions {
   forgetMs?: number;
   /** At most this many addresses are remembered; the oldest go first. */
   maxEntries?: number;
+  /** Failures also count towards bans of the address; absent: delays only. */
+  bans?: BanList | null;
   now?: () => number;
 }
 
@@ -25,8 +31,10 @@ export class AuthPenalty {
   private readonly forgetMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  readonly bans: BanList | null;
 
   constructor(options: AuthPenaltyOptions = {}) {
+    this.bans = options.bans ?? null;
     this.baseMs = options.baseMs ?? 1000;
     this.maxMs = options.maxMs ?? 30_000;
     this.forgetMs = options.forgetMs ?? 15 * 60_000;
@@ -45,8 +53,14 @@ export class AuthPenalty {
     return e.failures;
   }
 
-  /** How long to hold the answer to a failed attempt, after recording it. */
+  /** True while the address is banned: refuse its logins, the right password included. */
+  isBanned(key: string): boolean {
+    return this.bans?.isBanned(key) ?? false;
+  }
+
+  /** How long to hold the answer to a failed attempt, after recording it (and counting it towards a ban). */
   fail(key: string): number {
+    this.bans?.recordFailure(key);
     const failures = this.failures(key) + 1;
     this.entries.delete(key); // re-insert: Map order is then least recently failed first
     this.entries.set(key, { failures, lastAt: this.now() });
