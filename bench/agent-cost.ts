@@ -10,6 +10,9 @@
 // CPU is utime + stime of the agent's process from /proc/PID/stat (children included via
 // cutime/cstime, which stay 0: the agent starts no processes but smartctl, once at start and
 // then every agent.smartInterval); RSS is VmRSS, sampled every second.
+//
+// The agent runs with the NODE_OPTIONS of provisioning/systemd/mailroom-agent.service (what the
+// appliance runs), unless --node-options gives others ("" for none).
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '1' },
     daemon: { type: 'boolean', default: false },
     'no-panel': { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -34,6 +38,18 @@ const interval = Number(values.interval);
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PASSWORD = 'Vq7!trellis-Oxbow-42';
 const run = promisify(execFile);
+const UNIT = fileURLToPath(new URL('../../provisioning/systemd/mailroom-agent.service', import.meta.url));
+
+/** NODE_OPTIONS from the unit's `Environment="NODE_OPTIONS=..."` line, or "" when it has none. */
+function unitNodeOptions(): string {
+  try {
+    const m = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(readFileSync(UNIT, 'utf8'));
+    return m ? m[1]!.trim() : '';
+  } catch {
+    return '';
+  }
+}
+const nodeOptions = values['node-options'] ?? unitNodeOptions();
 const TICKS = 100; // USER_HZ on Linux
 
 function cpuTicks(pid: number): number {
@@ -63,8 +79,8 @@ function post(port: number, ca: Buffer, pathname: string, body: unknown): Promis
   });
 }
 
-function spawnCli(dataDir: string, command: string): { child: ChildProcess; stdout: string[] } {
-  const child = spawn(process.execPath, [CLI, '--data', dataDir, command], { stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnCli(dataDir: string, command: string, env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; stdout: string[] } {
+  const child = spawn(process.execPath, [CLI, '--data', dataDir, command], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const stdout: string[] = [];
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (c: string) => stdout.push(c));
@@ -92,7 +108,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
       if (!existsSync(socket)) console.log('note: the mail daemon has no control socket (not wired into mail/main.ts yet); measuring without it');
     }
-    const agent = spawnCli(dataDir, 'agent');
+    const agent = spawnCli(dataDir, 'agent', { ...process.env, NODE_OPTIONS: nodeOptions });
     children.push(agent.child);
     const ca = readFileSync(path.join(dataDir, 'tls', 'cert.pem'));
     let token: string | null = null;
@@ -128,13 +144,13 @@ async function main(): Promise<void> {
     const cpu = ((cpuTicks(pid) - c0) / TICKS / wall) * 100;
     const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
     const result = {
-      seconds: Math.round(wall), sampleInterval: interval, daemon: values.daemon, panel: !values['no-panel'],
+      seconds: Math.round(wall), sampleInterval: interval, daemon: values.daemon, panel: !values['no-panel'], nodeOptions,
       cpuPercentOfOneCore: Number(cpu.toFixed(2)),
       rssMb: { min: Number(mb(Math.min(...rss))), mean: Number(mb(rss.reduce((a, b) => a + b, 0) / rss.length)), max: Number(mb(Math.max(...rss))) },
       websocketMessages: messages - m0,
     };
     console.log(JSON.stringify(result));
-    console.log(`agent at a ${interval} s sampling interval over ${result.seconds} s: CPU ${result.cpuPercentOfOneCore}% of one core (target < 2%), RSS mean ${result.rssMb.mean} MB, max ${result.rssMb.max} MB (target < 80 MB), ${result.websocketMessages} websocket messages`);
+    console.log(`agent at a ${interval} s sampling interval over ${result.seconds} s: CPU ${result.cpuPercentOfOneCore}% of one core (target < 2%), RSS mean ${result.rssMb.mean} MB, max ${result.rssMb.max} MB (target < 80 MB), ${result.websocketMessages} websocket messages, NODE_OPTIONS "${nodeOptions}"`);
     ws?.close();
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -9,8 +9,9 @@ import { splitHostPort, type Config } from '../../core/config.js';
 import { NotFoundError } from '../../core/errors.js';
 import { normalizeDomain } from '../../core/address.js';
 import { FsDkimKeyStore } from '../../mail/store/fs/dkim-key-store.js';
-import { domainRecords, mtaStsPolicy, zoneLine, type DomainRecord } from './dns-records.js';
-import { checkRecords, createCheckResolver, type RecordCheck } from './dns-check.js';
+import { domainRecords, mtaStsPolicy, zoneLine, type DomainRecord } from '../../mail/dns/dns-records.js';
+import { checkRecords, type RecordCheck } from '../../mail/dns/dns-check.js';
+import { createCheckResolver } from '../../mail/dns/check-resolver.js';
 import { checkShape, exitForUsage, UsageError } from '../command-input.js';
 
 const USAGE = 'dns DOMAIN [--json] [--check]';

@@ -3,9 +3,12 @@
 // self-signed certificate of `mailroom init`, the real control server and SQLite store) serving
 // the built panel from ui/client/dist (npm run build:ui). It logs in, switches the language,
 // watches a live chart grow, sees a queue alert appear live, makes a domain, a user and a
-// catch-all, reads the DNS records, deletes a queued message, tails the log, looks at a phone
-// screen, and saves a screenshot of every page to a temp directory (printed). Any console error
-// or page error (CSP violations included) fails the test.
+// catch-all, reads the DNS records with their live check, disables and enables an account,
+// reads a message in the admin's mailbox view (which must not mark it seen), deletes a queued
+// message, tails the log, visits every page of the navigation (whatever pages exist when it
+// runs), looks at a phone screen, and saves a screenshot of every page to a temp directory
+// (printed). Any console error or page error (CSP violations included) fails the test.
+// MAILROOM_PANEL_DIR points it at a panel built elsewhere (node ui/client/build.mjs --outdir D).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +23,7 @@ import { PASSWORD, setupFirstAdmin, startAgentFixture, waitFor, type AgentFixtur
 const CHROMIUM = '/usr/bin/chromium';
 // The repository root, three levels above this compiled file (OUTDIR/test/e2e/).
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PANEL_DIR = path.join(REPO_ROOT, 'ui', 'client', 'dist');
+const PANEL_DIR = process.env.MAILROOM_PANEL_DIR || path.join(REPO_ROOT, 'ui', 'client', 'dist');
 
 async function* body(text: string): AsyncIterable<Buffer> {
   yield Buffer.from(text);
@@ -42,7 +45,7 @@ async function launch(profileDir: string): Promise<BrowserContext> {
 // the callbacks run in the page, and strings would be eval, which the panel's CSP forbids).
 declare const document: {
   querySelector(selector: string): { getAttribute(name: string): string | null } | null;
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): { length: number; [i: number]: { getAttribute(name: string): string | null } };
   activeElement: { className: string } | null;
   documentElement: { scrollWidth: number; clientWidth: number };
 };
@@ -140,6 +143,14 @@ test('the admin panel in Chromium: login, live charts and alerts, domains, users
     await page.click('button[aria-label="Bản ghi DNS: panel.test"]');
     const dialog = page.locator('dialog[open]');
     await dialog.locator('table.dns td', { hasText: 'MX' }).first().waitFor();
+    // The live check fills a status into every row (whatever this machine's DNS answers).
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('table.dns tbody tr');
+      if (rows.length === 0) return false;
+      for (let i = 0; i < rows.length; i++) if (rows[i]!.getAttribute('data-dns-status') === 'unknown') return false;
+      return true;
+    }, undefined, { timeout: 60_000 });
+    assert.match((await page.locator('#dns-summary').textContent()) ?? '', /\d+\/\d+/);
     await shot('02-domains-dns');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
@@ -160,6 +171,33 @@ test('the admin panel in Chromium: login, live charts and alerts, domains, users
     const bob = (await api.request('GET', '/api/v1/users/bob@panel.test')).json as MailUser;
     assert.equal(bob.quota, 10 * 1024 * 1024);
     assert.ok(await f.directory.verifyPassword('bob@panel.test', 'An0ther!long-Passphrase'), 'the new password works');
+
+    // ---- disable bob (confirmed in a dialog): no login any more; enable again
+    await page.click('button[aria-label="Khóa: bob@panel.test"]');
+    await page.locator('dialog[open] button[type=submit]').click();
+    await page.locator('#users-table tr[data-disabled="true"]').waitFor();
+    await shot('03b-users-disabled');
+    assert.equal(await f.directory.verifyPassword('bob@panel.test', 'An0ther!long-Passphrase'), null, 'a disabled account cannot log in');
+    await page.click('button[aria-label="Mở khóa: bob@panel.test"]');
+    await page.locator('#users-table tr[data-disabled="false"]').waitFor();
+    assert.ok(await f.directory.verifyPassword('bob@panel.test', 'An0ther!long-Passphrase'), 'enabled again');
+
+    // ---- bob's mailbox, read by the admin: the message shows, and stays unseen for bob
+    const bobUser = (await f.directory.getUser('bob@panel.test'))!;
+    const delivery = f.mailStore.beginDelivery();
+    delivery.addRecipient({ userId: bobUser.id });
+    await delivery.writeBody(body('From: Ann <ann@far.example>\r\nSubject: Quarterly figures\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe figures are in.\r\n'));
+    await delivery.commit();
+    await page.click('button[aria-label="Hộp thư: bob@panel.test"]');
+    await page.waitForFunction(() => location.hash === '#/mailbox');
+    await page.locator('#messages-table button.link', { hasText: 'Quarterly figures' }).click();
+    await page.locator('#message-text', { hasText: 'The figures are in.' }).waitFor();
+    assert.equal(await page.locator('#message-raw').getAttribute('download'), 'message-1.eml');
+    await shot('03c-mailbox-message');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    const flags = await f.mailStore.messageFlags(bobUser.id, 'INBOX');
+    assert.deepEqual(flags.map((m) => m.flags), [[]], 'the admin reading it did not mark it \\Seen');
 
     // ---- aliases: a catch-all for the new domain
     await openPage(page, 'aliases');
@@ -207,8 +245,19 @@ test('the admin panel in Chromium: login, live charts and alerts, domains, users
     await page.fill('#log-filter', '');
     await shot('06-logs');
     await openPage(page, 'services');
-    await page.locator('#services-table').waitFor();
+    await page.locator('#services-table tr[data-service="agent"][data-state="up"]').waitFor();
+    await page.locator('#listeners-table tr[data-listener="admin"][data-state="listening"]').waitFor();
     await shot('07-services');
+
+    // ---- every page of the navigation, whichever exist now: each draws without a console error
+    const hashes = await page.locator('nav a[href^="#/"]').evaluateAll((links) => links.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href').slice(2)));
+    assert.ok(hashes.includes('mailbox') && hashes.includes('backup'), `the navigation: ${hashes.join(', ')}`);
+    for (const [i, hash] of hashes.entries()) {
+      await openPage(page, hash);
+      // Let the page's first requests answer (and fail, if they would) before the picture.
+      await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'), undefined, { timeout: 20_000 }).catch(() => undefined);
+      await shot(`10-page-${String(i).padStart(2, '0')}-${hash}`);
+    }
 
     // ---- English again, and a phone: the menu opens from the keyboard
     await page.selectOption('#lang-select', 'en');

@@ -1,7 +1,8 @@
 // Builds the admin panel into ui/client/dist/ (served by ui/server/panel-static.ts): one
 // minified script and one stylesheet with content hashes in their names, so a browser never
 // mixes an old cached bundle with a new index.html (the server caches assets for an hour).
-// Usage: node ui/client/build.mjs   (npm run build:ui)
+// Usage: node ui/client/build.mjs [--outdir DIR]   (npm run build:ui; --outdir builds elsewhere,
+// e.g. for a test run that must not replace the dist/ a running agent serves)
 
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outdir = path.join(here, 'dist');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag >= 0 && process.argv[outdirFlag + 1] ? path.resolve(process.argv[outdirFlag + 1]) : path.join(here, 'dist');
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });

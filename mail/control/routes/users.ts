@@ -1,5 +1,6 @@
-// Mail accounts: list (with each mailbox's usage), one, add, remove, password, quota. Rules and
-// error codes are the directory's, the same the CLI shows.
+// Mail accounts: list (with each mailbox's usage), one, add, remove, password, quota, disable.
+// Rules and error codes are the directory's, the same the CLI shows. The admin's mailbox view
+// (routes/mailbox.ts) hangs under /v1/users/:address and is mounted with these.
 
 import { NotFoundError } from '../../../core/errors.js';
 import { normalizeAddress } from '../../../core/address.js';
@@ -9,10 +10,12 @@ import type { ControlUser } from '../control-protocol.js';
 import { ControlRequestError } from '../control-errors.js';
 import { parseQuota, requireObject, requireString } from '../control-input.js';
 import { created, ok, type ControlRoute } from '../control-router.js';
+import { mailboxRoutes } from './mailbox.js';
 
 export function userRoutes(deps: ControlDeps): ControlRoute[] {
   const toWire = async (u: User): Promise<ControlUser> => ({
     address: u.address, id: u.id, quota: u.quota, createdAt: u.createdAt.toISOString(), usage: await deps.mailStore.usage(u.id),
+    disabled: Boolean(u.disabledAt),
   });
   return [
     {
@@ -65,5 +68,15 @@ export function userRoutes(deps: ControlDeps): ControlRoute[] {
         return ok({ address: normalizeAddress(params.address!), quota });
       },
     },
+    {
+      // A disabled account cannot log in; its mail is still accepted (a person away, not gone).
+      method: 'PUT', path: '/v1/users/:address/disabled',
+      async handle({ params, body }) {
+        const b = requireObject(body);
+        if (typeof b.disabled !== 'boolean') throw new ControlRequestError(400, 'invalid_request', '"disabled" must be true or false');
+        return ok(await toWire(await deps.directory.setDisabled(params.address!, b.disabled)));
+      },
+    },
+    ...mailboxRoutes(deps),
   ];
 }

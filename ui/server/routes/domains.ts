@@ -1,8 +1,8 @@
 // Mail domains, through the mail daemon's control API (which also creates and removes their
-// DKIM keys, as `mailroom domain add|rm` does).
+// DKIM keys, as `mailroom domain add|rm` does), and the records to publish with their live check.
 
 import { z } from 'zod';
-import type { DnsRecord, Domain } from '../../shared/api-types.js';
+import type { DnsRecord, DnsRecordCheck, Domain } from '../../shared/api-types.js';
 import { Reply, route, type ApiRoute } from '../api-route.js';
 import type { AdminServerDeps } from '../deps.js';
 
@@ -27,6 +27,11 @@ export function domainRoutes(deps: AdminServerDeps): ApiRoute[] {
     route({
       method: 'get', path: '/api/v1/domains/{name}/dns', tag: 'mail', access: 'session', summary: 'The DNS records to publish for a domain',
       async handle({ params }): Promise<DnsRecord[]> { return deps.control.dnsRecords(params.name!); },
+    }),
+    route({
+      method: 'get', path: '/api/v1/domains/{name}/dns/check', tag: 'mail', access: 'session',
+      summary: 'Each record to publish with what DNS holds now (present, missing, wrong), through the mail daemon\'s resolver',
+      async handle({ params }): Promise<DnsRecordCheck[]> { return deps.control.dnsCheck(params.name!); },
     }),
   ];
 }

@@ -1,10 +1,12 @@
 // Mail accounts, through the mail daemon's control API: the directory's rules and error codes,
 // the same as `mailroom user ...`. Passwords pass through and are never logged or audited.
+// A disabled account cannot log in; its mail is still accepted (someone away, not gone).
 
 import { z } from 'zod';
 import type { MailUser } from '../../shared/api-types.js';
 import { Reply, route, type ApiRoute } from '../api-route.js';
 import type { AdminServerDeps } from '../deps.js';
+import { mailboxRoutes } from './mailbox.js';
 
 const quota = z.union([z.number(), z.string(), z.null()]);
 
@@ -45,5 +47,14 @@ export function userRoutes(deps: AdminServerDeps): ApiRoute[] {
       audit: { action: 'user.quota', target: ({ params }) => params.address! },
       async handle({ params, body }) { return deps.control.setQuota(params.address!, body.quota); },
     }),
+    route({
+      method: 'put', path: '/api/v1/users/{address}/disabled', tag: 'mail', access: 'session',
+      summary: 'Disable (no login on any protocol; mail still accepted) or enable a mail account',
+      body: z.strictObject({ disabled: z.boolean() }),
+      audit: { action: 'user.disable', target: ({ params, body }) => `${params.address!} ${body.disabled ? 'disabled' : 'enabled'}` },
+      async handle({ params, body }): Promise<MailUser> { return deps.control.setUserDisabled(params.address!, body.disabled); },
+    }),
+    // The admin's read-only view of the account's mailbox.
+    ...mailboxRoutes(deps),
   ];
 }

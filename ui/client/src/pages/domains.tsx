@@ -1,10 +1,11 @@
-// Mail domains: add, remove, and the DNS records to publish for each. The agent has no live
-// DNS check endpoint yet, so the records are shown for the admin to publish and verify.
+// Mail domains: add, remove, and the DNS records to publish for each with a live check of
+// each record (found, missing, different) through the mail daemon's resolver.
 
 import { useState } from 'preact/hooks';
-import type { DnsRecord, Domain } from '../../../shared/api-types.js';
+import type { DnsRecord, DnsRecordCheck, Domain } from '../../../shared/api-types.js';
 import { api, seg } from '../api.js';
 import { Dialog } from '../components/dialog.js';
+import { useWords } from '../components/panel-words.js';
 import { LoadState, StatusLine } from '../components/status-line.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
@@ -15,7 +16,9 @@ export function Domains() {
   const domains = useResource<Domain[]>('/api/v1/domains');
   const action = useAction();
   const [name, setName] = useState('');
+  const w = useWords();
   const [dns, setDns] = useState<{ name: string; records: DnsRecord[] | null; error: string | null } | null>(null);
+  const [check, setCheck] = useState<{ name: string; results: DnsRecordCheck[] | null; error: string | null } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
 
   const add = async (e: Event) => {
@@ -23,8 +26,18 @@ export function Domains() {
     const ok = await action.run(async () => { await api('POST', '/api/v1/domains', { name: name.trim() }); });
     if (ok) { setName(''); await domains.reload(); }
   };
+  const runCheck = async (domain: string) => {
+    setCheck({ name: domain, results: null, error: null });
+    try {
+      const results = await api<DnsRecordCheck[]>('GET', `/api/v1/domains/${seg(domain)}/dns/check`);
+      setCheck((c) => (c?.name === domain ? { name: domain, results, error: null } : c));
+    } catch (err) {
+      setCheck((c) => (c?.name === domain ? { name: domain, results: null, error: err instanceof Error ? err.message : String(err) } : c));
+    }
+  };
   const showDns = async (domain: string) => {
     setDns({ name: domain, records: null, error: null });
+    void runCheck(domain);
     try {
       setDns({ name: domain, records: await api<DnsRecord[]>('GET', `/api/v1/domains/${seg(domain)}/dns`), error: null });
     } catch (err) {
@@ -70,26 +83,54 @@ export function Domains() {
           </table>
         </div>
       ))}
-      <Dialog title={dns ? t('domains.dnsFor', { name: dns.name }) : ''} open={dns !== null} onClose={() => setDns(null)}>
+      <Dialog title={dns ? t('domains.dnsFor', { name: dns.name }) : ''} open={dns !== null} onClose={() => { setDns(null); setCheck(null); }}>
         <p class="muted">{t('domains.dnsHint')}</p>
         {dns?.error && <p class="status-line error" role="alert">{dns.error}</p>}
         {dns && !dns.records && !dns.error && <p aria-busy="true">{t('app.loading')}</p>}
         {dns?.records && (
-          <div class="table-wrap">
-            <table class="dns">
-              <thead><tr><th scope="col">{t('domains.type')}</th><th scope="col">{t('domains.host')}</th><th scope="col">{t('domains.value')}</th></tr></thead>
-              <tbody>
-                {dns.records.map((r, i) => (
-                  <tr key={i}><td>{r.type}</td><td><code>{r.name}</code></td><td><code class="wrap">{r.value}</code></td></tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <>
+            <div class="toolbar">
+              <button type="button" id="dns-check" onClick={() => void runCheck(dns.name)} disabled={check !== null && !check.results && !check.error}>{w('dns.check')}</button>
+              <span id="dns-summary" role="status">
+                {check && !check.results && !check.error && w('dns.checking')}
+                {check?.results && w('dns.summary', { present: check.results.filter((c) => c.status === 'present').length, total: check.results.length })}
+              </span>
+            </div>
+            {check?.error && <p class="status-line error" role="alert">{check.error}</p>}
+            <div class="table-wrap">
+              <table class="dns">
+                <thead><tr><th scope="col">{t('domains.type')}</th><th scope="col">{t('domains.host')}</th><th scope="col">{t('domains.value')}</th><th scope="col">{w('dns.status')}</th></tr></thead>
+                <tbody>
+                  {dns.records.map((r, i) => {
+                    const c = check?.results?.find((x) => x.type === r.type && x.name === r.name && x.value === r.value) ?? null;
+                    return (
+                      <tr key={i} data-dns-status={c?.status ?? 'unknown'}>
+                        <td>{r.type}</td><td><code>{r.name}</code></td><td><code class="wrap">{r.value}</code></td>
+                        <td>{c ? <DnsStatus check={c} /> : <span class="muted">…</span>}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </Dialog>
       <Dialog title={t('app.remove')} open={removing !== null} onClose={() => setRemoving(null)} onSubmit={() => void remove()} submitLabel={t('app.remove')} danger busy={action.busy}>
         <p>{removing && t('domains.removeConfirm', { name: removing })}</p>
       </Dialog>
     </section>
+  );
+}
+
+function DnsStatus({ check }: { check: DnsRecordCheck }) {
+  const w = useWords();
+  const badge = check.status === 'present' ? 'ok' : check.status === 'wrong' ? 'warn' : 'bad';
+  return (
+    <>
+      <span class={`badge ${badge}`}>{w(`dns.${check.status}`)}</span>
+      {check.status === 'wrong' && check.found.length > 0 && <small class="wrap"> {w('dns.found', { values: check.found.join(' | ') })}</small>}
+      {check.error && <small class="muted"> {check.error}</small>}
+    </>
   );
 }

@@ -1,7 +1,10 @@
-// Services and hardware: whether the mail daemon and the agent answer, versions, disks, SMART,
-// RAID and temperatures. Listening ports are not reported by the agent's API yet.
+// Services and hardware: each service and whether it answers (mail daemon, agent, helper,
+// rspamd, clamd), each configured listener and whether it accepts a connection (with the TLS
+// certificate's expiry), versions, disks, SMART, RAID and temperatures.
 
-import type { SystemInfo } from '../../../shared/api-types.js';
+import type { ListenerStatus, ServicesReport, ServiceStatus, SystemInfo } from '../../../shared/api-types.js';
+import { useWords, type Words } from '../components/panel-words.js';
+import '../components/panel-pages.css';
 import { LoadState } from '../components/status-line.js';
 import { UsageBar } from '../components/usage-bar.js';
 import { useApp } from '../context.js';
@@ -10,31 +13,40 @@ import { useResource } from '../hooks.js';
 
 export function Services() {
   const { t, lang } = useApp();
+  const w = useWords();
   const system = useResource<SystemInfo>('/api/v1/system');
+  const probes = useResource<ServicesReport>('/api/v1/services');
   const s = system.data;
+  const p = probes.data;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>{t('services.title')}</h1>
-      <div class="toolbar"><button type="button" onClick={() => void system.reload()}>{t('app.refresh')}</button></div>
+      <div class="toolbar"><button type="button" id="services-refresh" onClick={() => { void system.reload(); void probes.reload(); }}>{t('app.refresh')}</button></div>
+      <section class="card" aria-labelledby="svc-title">
+        <h2 id="svc-title">{w('services.live')}</h2>
+        <LoadState error={probes.error} loading={!p} />
+        {p && (
+          <>
+            <div class="table-wrap">
+              <table id="services-table">
+                <thead><tr><th scope="col">{t('services.service')}</th><th scope="col">{t('services.state')}</th><th scope="col">{t('services.versions')}</th></tr></thead>
+                <tbody>{p.services.map((x) => <ServiceRow key={x.name} service={x} w={w} />)}</tbody>
+              </table>
+            </div>
+            <h3 id="ports-title">{w('services.listeners')}</h3>
+            <div class="table-wrap">
+              <table id="listeners-table" aria-labelledby="ports-title">
+                <thead><tr><th scope="col">{w('services.listener')}</th><th scope="col">{w('services.address')}</th><th scope="col">{t('services.state')}</th><th scope="col">{w('services.certificate')}</th></tr></thead>
+                <tbody>{p.listeners.map((l) => <ListenerRow key={l.name} listener={l} w={w} />)}</tbody>
+              </table>
+            </div>
+            <p class="muted"><small>{w('services.checkedAt', { time: formatTime(p.checkedAt, lang) })}</small></p>
+          </>
+        )}
+      </section>
       <LoadState error={system.error} loading={!s} />
       {s && (
         <>
-          <section class="card" aria-labelledby="svc-title">
-            <h2 id="svc-title">{t('services.service')}</h2>
-            <div class="table-wrap">
-              <table id="services-table">
-                <thead><tr><th scope="col">{t('services.service')}</th><th scope="col">{t('services.state')}</th></tr></thead>
-                <tbody>
-                  <tr><th scope="row">mailroom-agent</th><td><span class="badge ok">{t('dash.up')}</span></td></tr>
-                  <tr>
-                    <th scope="row">mailroom-mail</th>
-                    <td>{s.mailDaemon.up ? <><span class="badge ok">{t('dash.up')}</span> {s.mailDaemon.uptime !== null && t('dash.uptime', { time: formatDuration(s.mailDaemon.uptime) })}</> : <span class="badge bad">{t('dash.down')}</span>}</td>
-                  </tr>
-                </tbody>
-              </table>
-            </div>
-            <p class="muted">{t('services.ports')}</p>
-          </section>
           <section class="card" aria-labelledby="ver-title">
             <h2 id="ver-title">{t('services.versions')}</h2>
             <dl class="facts">
@@ -101,5 +113,43 @@ export function Services() {
         </>
       )}
     </section>
+  );
+}
+
+function ServiceRow({ service, w }: { service: ServiceStatus; w: Words }) {
+  return (
+    <tr data-service={service.name} data-state={service.state}>
+      <th scope="row">{w(`services.name.${service.name}`)}</th>
+      <td>
+        <span class={`badge ${service.state === 'up' ? 'ok' : 'bad'}`}>{w(service.state === 'up' ? 'services.up' : 'services.down')}</span>
+        {service.uptime !== undefined && ` ${formatDuration(service.uptime)}`}
+        {service.detail && <small class="muted"> {service.detail}</small>}
+      </td>
+      <td>{service.version ?? '–'}</td>
+    </tr>
+  );
+}
+
+function ListenerRow({ listener, w }: { listener: ListenerStatus; w: Words }) {
+  const { lang } = useApp();
+  const badge = listener.state === 'listening' ? 'ok' : listener.state === 'closed' ? 'bad' : '';
+  let cert = '–';
+  if (listener.certificateExpires) {
+    const days = Math.floor((Date.parse(listener.certificateExpires) - Date.now()) / 86_400_000);
+    const date = formatTime(listener.certificateExpires, lang);
+    cert = days < 0 ? w('services.expired', { date }) : w('services.expires', { date, days });
+  } else if (listener.tlsError) {
+    cert = listener.tlsError;
+  }
+  return (
+    <tr data-listener={listener.name} data-state={listener.state}>
+      <th scope="row">{listener.name}{listener.tls && ' (TLS)'}</th>
+      <td><code>{listener.address ?? '–'}</code></td>
+      <td>
+        <span class={`badge ${badge}`}>{w(`services.${listener.state}`)}</span>
+        {listener.error && <small class="muted"> {listener.error}</small>}
+      </td>
+      <td>{cert}</td>
+    </tr>
   );
 }

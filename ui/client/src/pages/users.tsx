@@ -1,20 +1,25 @@
-// Mail accounts: quota usage bars, add, password reset, quota change, remove. (Disabling an
-// account is not offered: the API has no such operation yet.)
+// Mail accounts: quota usage bars, add, password reset, quota change, disable and enable (a
+// disabled account cannot log in; its mail is still accepted), remove, and a way into the
+// admin's read-only view of the account's mailbox.
 
 import { useState } from 'preact/hooks';
 import type { MailUser } from '../../../shared/api-types.js';
 import { api, seg } from '../api.js';
 import { Dialog } from '../components/dialog.js';
+import { openMailbox } from '../components/mailbox-link.js';
+import { useWords } from '../components/panel-words.js';
 import { LoadState, StatusLine } from '../components/status-line.js';
 import { UsageBar } from '../components/usage-bar.js';
 import { useApp } from '../context.js';
 import { formatBytes, percent } from '../format.js';
 import { useAction, useResource } from '../hooks.js';
 
-type Editing = { kind: 'password' | 'quota' | 'remove'; address: string } | null;
+type EditKind = 'password' | 'quota' | 'remove' | 'disable';
+type Editing = { kind: EditKind; address: string } | null;
 
 export function Users() {
   const { t, lang } = useApp();
+  const w = useWords();
   const users = useResource<MailUser[]>('/api/v1/users');
   const action = useAction();
   const [form, setForm] = useState({ address: '', password: '', quota: '' });
@@ -28,7 +33,7 @@ export function Users() {
     const ok = await action.run(async () => { await api('POST', '/api/v1/users', { address: form.address.trim(), password: form.password, quota }); });
     if (ok) { setForm({ address: '', password: '', quota: '' }); await users.reload(); }
   };
-  const open = (kind: 'password' | 'quota' | 'remove', user: MailUser) => {
+  const open = (kind: EditKind, user: MailUser) => {
     setValue(kind === 'quota' && user.quota !== null ? formatQuotaInput(user.quota) : '');
     setEditing({ kind, address: user.address });
   };
@@ -38,10 +43,16 @@ export function Users() {
     const ok = await action.run(async () => {
       if (target.kind === 'password') await api('PUT', `${path}/password`, { password: value });
       else if (target.kind === 'quota') await api('PUT', `${path}/quota`, { quota: value.trim() === '' ? null : value.trim() });
+      else if (target.kind === 'disable') await api('PUT', `${path}/disabled`, { disabled: true });
       else await api('DELETE', path);
     });
     setEditing(null);
     setValue('');
+    if (ok) await users.reload();
+  };
+  // Enabling needs no confirmation: it gives back what the owner had.
+  const enable = async (user: MailUser) => {
+    const ok = await action.run(async () => { await api('PUT', `/api/v1/users/${seg(user.address)}/disabled`, { disabled: false }); });
     if (ok) await users.reload();
   };
 
@@ -76,19 +87,24 @@ export function Users() {
       {users.data && (shown.length === 0 ? <p>{t('app.none')}</p> : (
         <div class="table-wrap">
           <table id="users-table">
-            <thead><tr><th scope="col">{t('users.address')}</th><th scope="col">{t('users.usage')}</th><th scope="col"><span class="visually-hidden">{t('app.confirm')}</span></th></tr></thead>
+            <thead><tr><th scope="col">{t('users.address')}</th><th scope="col">{w('users.state')}</th><th scope="col">{t('users.usage')}</th><th scope="col"><span class="visually-hidden">{t('app.confirm')}</span></th></tr></thead>
             <tbody>
               {shown.map((u) => {
                 const used = formatBytes(u.usage.bytes, lang);
                 const quota = u.quota === null ? t('users.unlimited') : formatBytes(u.quota, lang);
                 const text = `${used} / ${quota} · ${t('users.messages', { count: u.usage.messages })}`;
                 return (
-                  <tr key={u.address}>
+                  <tr key={u.address} data-disabled={u.disabled ? 'true' : 'false'}>
                     <th scope="row">{u.address}</th>
+                    <td>{u.disabled ? <span class="badge bad">{w('users.disabled')}</span> : <span class="badge ok">{w('users.active')}</span>}</td>
                     <td class="usage-cell"><UsageBar value={u.quota === null ? 0 : percent(u.usage.bytes, u.quota)} label={`${t('users.usage')}: ${u.address}`} text={text} /></td>
                     <td><div class="row-actions">
                       <button type="button" onClick={() => open('password', u)} aria-label={`${t('users.reset')}: ${u.address}`}>{t('users.reset')}</button>
                       <button type="button" onClick={() => open('quota', u)} aria-label={`${t('users.setQuota')}: ${u.address}`}>{t('users.setQuota')}</button>
+                      <button type="button" onClick={() => openMailbox(u.address)} aria-label={`${w('users.mailbox')}: ${u.address}`}>{w('users.mailbox')}</button>
+                      {u.disabled
+                        ? <button type="button" onClick={() => void enable(u)} aria-label={`${w('users.enable')}: ${u.address}`}>{w('users.enable')}</button>
+                        : <button type="button" onClick={() => open('disable', u)} aria-label={`${w('users.disable')}: ${u.address}`}>{w('users.disable')}</button>}
                       <button type="button" class="danger" onClick={() => open('remove', u)} aria-label={`${t('app.remove')}: ${u.address}`}>{t('app.remove')}</button>
                     </div></td>
                   </tr>
@@ -99,9 +115,9 @@ export function Users() {
         </div>
       ))}
       <Dialog
-        title={editing ? (editing.kind === 'password' ? t('users.resetFor', { address: editing.address }) : editing.kind === 'quota' ? t('users.quotaFor', { address: editing.address }) : t('app.remove')) : ''}
+        title={editing ? (editing.kind === 'password' ? t('users.resetFor', { address: editing.address }) : editing.kind === 'quota' ? t('users.quotaFor', { address: editing.address }) : editing.kind === 'disable' ? w('users.disableFor', { address: editing.address }) : t('app.remove')) : ''}
         open={editing !== null} onClose={() => setEditing(null)} onSubmit={() => void submit()} busy={action.busy}
-        submitLabel={editing?.kind === 'remove' ? t('app.remove') : t('app.save')} danger={editing?.kind === 'remove'}
+        submitLabel={editing?.kind === 'remove' ? t('app.remove') : editing?.kind === 'disable' ? w('users.disable') : t('app.save')} danger={editing?.kind === 'remove' || editing?.kind === 'disable'}
       >
         {editing?.kind === 'password' && (
           <div class="field">
@@ -117,6 +133,7 @@ export function Users() {
           </div>
         )}
         {editing?.kind === 'remove' && <p>{t('users.removeConfirm', { address: editing.address })}</p>}
+        {editing?.kind === 'disable' && <p>{w('users.disableHint', { address: editing.address })}</p>}
       </Dialog>
     </section>
   );

@@ -1,6 +1,8 @@
-// The DNS records a mail domain needs, as `mailroom dns DOMAIN` prints them. Pure: config facts
-// and the published DKIM keys in, a stable list of {type, name, value} out. Names and targets are
-// fully qualified with the trailing dot, as a zone file writes them.
+// The DNS records a mail domain needs, as `mailroom dns DOMAIN` prints them and the control API
+// (GET /v1/domains/:name/dns) serves them. Pure: config facts and the published DKIM keys in, a
+// stable list of {type, name, value} out. Names and targets are fully qualified with the
+// trailing dot, as a zone file writes them. It lives in mail/ because the mail daemon serves it;
+// the CLI imports it from here.
 
 import { createHash } from 'node:crypto';
 

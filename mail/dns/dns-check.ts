@@ -1,9 +1,9 @@
-// `mailroom dns DOMAIN --check`: asks the resolvers for each record and says whether it is
-// present, missing or wrong. A TXT name often holds other records (site verifications), so only
+// The live check of a domain's records (`mailroom dns DOMAIN --check`, the panel's domain page
+// through GET /v1/domains/:name/dns/check): asks the resolvers for each record and says whether
+// it is present, missing or wrong. A TXT name often holds other records (site verifications), so only
 // records of the same kind (`v=spf1`, `v=DKIM1` ...) are compared; policies an admin may
 // reasonably tighten (DMARC p=reject) count as present.
 
-import { Resolver } from 'node:dns/promises';
 import type { DomainRecord } from './dns-records.js';
 
 export type CheckStatus = 'present' | 'missing' | 'wrong';
@@ -19,18 +19,12 @@ export interface RecordCheck {
   error?: string;
 }
 
-/** The queries --check makes; node's Resolver in production. */
+/** The queries the check makes; node's Resolver in production (check-resolver.ts). Pure here: no I/O of its own. */
 export interface CheckResolver {
   resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
   resolveTxt(name: string): Promise<string[][]>;
   resolveCname(name: string): Promise<string[]>;
   resolveSrv(name: string): Promise<{ priority: number; weight: number; port: number; name: string }[]>;
-}
-
-export function createCheckResolver(servers: readonly string[]): CheckResolver {
-  const resolver = new Resolver({ timeout: 3000, tries: 2 });
-  if (servers.length > 0) resolver.setServers([...servers]);
-  return resolver;
 }
 
 const host = (name: string) => name.toLowerCase().replace(/\.$/, '');
