@@ -2,6 +2,9 @@
 // (127.0.0.1). Mailroom routes outbound mail by MX through `dns.servers`, so this is how its
 // queue finds the sink with its normal code path (MX lookup, address lookup, opportunistic TLS
 // that the sink does not offer). Nothing is forwarded: dnsmasq has no upstream servers.
+// Its answers look like a real zone's: a 300 s TTL (dnsmasq's own default is 0: never cache), and
+// NXDOMAIN for other names in the domain (`_mta-sts.`), not REFUSED (which reads as a resolver
+// failure, asked again every time).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
@@ -35,6 +38,7 @@ export class OutboundDnsInstance {
     const args = [
       '--keep-in-foreground', '--conf-file=/dev/null', '--pid-file', `--port=${port}`, '--listen-address=127.0.0.1',
       '--bind-interfaces', '--no-resolv', '--no-hosts', `--mx-host=${domain},${mxHost},10`, `--host-record=${mxHost},127.0.0.1`,
+      '--local-ttl=300', `--local=/${domain}/`,
     ];
     this.child = spawn(DNSMASQ, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => { if (this.stderr.length < 4000) this.stderr += d.toString(); });

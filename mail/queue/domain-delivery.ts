@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { DnsLookup } from './dns-lookup.js';
 import { MxResolutionError, resolveHostAddresses, resolveMxRoute } from './mx-resolver.js';
 import { tlsRequirementFor, type MtaStsPolicy } from './mta-sts.js';
+import type { SmtpConnectionCache } from './smtp-connection-cache.js';
 import { deliverToHost, type HostDeliveryRequest, type HostDeliveryResult, type TlsMode } from './smtp-delivery.js';
 import { localOutcome, type RecipientOutcome } from './smtp-reply.js';
 
@@ -52,6 +53,11 @@ export interface DomainDeliveryOptions {
   random?: () => number;
   /** Addresses tried per attempt, over all hosts (Postfix: smtp_mx_address_limit = 5). */
   maxAddresses?: number;
+  /**
+   * Sessions kept open between messages (reused only for the same destination, host, TLS mode and
+   * credentials). Without it every attempt opens and QUITs its own session.
+   */
+  connections?: SmtpConnectionCache;
   /** The session itself; tests replace it. */
   deliverToHost?: (req: HostDeliveryRequest) => Promise<HostDeliveryResult>;
 }
@@ -79,7 +85,9 @@ export async function deliverToDomain(domain: string, message: MessageForDeliver
       ? localOutcome('temporary', '4.7.5', `no MX host of ${domain} matches its MTA-STS policy`)
       : localOutcome('temporary', '4.4.4', `no usable mail host for ${domain}`));
   }
-  const attempt = options.deliverToHost ?? deliverToHost;
+  const destination = options.relay ? relayDestination(options.relay) : domain;
+  const cache = options.connections;
+  const attempt = options.deliverToHost ?? (cache ? (req: HostDeliveryRequest) => cache.deliver({ ...req, destination }) : deliverToHost);
   let last: RecipientOutcome | null = null;
   for (const t of targets.slice(0, options.maxAddresses ?? 5)) {
     const result = await attempt({

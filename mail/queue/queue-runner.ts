@@ -40,6 +40,8 @@ export interface QueueRunnerOptions {
    * itself by default; behind a smarthost the relay, so it gets that many sessions in all.
    */
   destinationOf?: (domain: string) => string;
+  /** The outbound sessions `deliver` keeps open between messages: closed when the runner stops. */
+  connections?: { close(): void };
 }
 
 /** Due rows read per free slot: a message may have several recipients in one domain. */
@@ -110,6 +112,7 @@ export class QueueRunner {
       new Promise<void>((resolve) => { timeout = setTimeout(resolve, deadlineMs); }),
     ]);
     clearTimeout(timeout);
+    this.options.connections?.close();
     return this.running.size;
   }
 

@@ -47,7 +47,36 @@ export type HostDeliveryResult =
 
 type SmtpError = SMTPConnection.SMTPError & { recipient?: string; rejectedErrors?: (SMTPConnection.SMTPError & { recipient?: string })[] };
 
-export async function deliverToHost(req: HostDeliveryRequest): Promise<HostDeliveryResult> {
+/** An open session (greeted, TLS as the mode asks, authenticated): what the connection cache keeps between transactions. */
+export interface HostSession {
+  readonly conn: SMTPConnection;
+  /** `host[address]`, for Remote-MTA and replies. */
+  readonly remote: string;
+  readonly openedAt: number;
+  /** Transactions run over it so far. */
+  transactions: number;
+  /** The server closed it, or we did. */
+  closed: boolean;
+}
+
+export type SessionOpenResult = { kind: 'open'; session: HostSession } | { kind: 'unreachable'; outcome: RecipientOutcome };
+
+/**
+ * What one transaction over an open session came to. `reusable`: the session is in a clean state
+ * for another MAIL FROM. `untouched`: it failed before a byte of the message went out (the
+ * connection was gone, or 421): nothing can have been delivered, so another session may carry it.
+ * `needsReset`: the server refused the transaction; RSET before the next one.
+ */
+export interface TransactionResult {
+  outcomes: Map<string, RecipientOutcome>;
+  tls: boolean;
+  reusable: boolean;
+  untouched: boolean;
+  needsReset: boolean;
+}
+
+/** Connects, greets, STARTTLS per `req.tls`, AUTH when asked. Never throws. */
+export async function openHostSession(req: Omit<HostDeliveryRequest, 'from' | 'recipients' | 'size' | 'openBody'>): Promise<SessionOpenResult> {
   const remote = `${req.hostName}[${req.address}]`;
   const conn = new SMTPConnection({
     host: req.address,
@@ -65,29 +94,79 @@ export async function deliverToHost(req: HostDeliveryRequest): Promise<HostDeliv
     // otherwise, which is an IP address here.
     ...({ servername: req.hostName, allowInternalNetworkInterfaces: true } as object),
   });
-  // Errors not tied to a pending call (a late socket error) must not crash the process.
+  const session: HostSession = { conn, remote, openedAt: Date.now(), transactions: 0, closed: false };
+  // Errors not tied to a pending call (a late socket error, a server dropping an idle session)
+  // must not crash the process; the pending call, if any, gets its own.
   let lastError: SmtpError | null = null;
   conn.on('error', (err: SmtpError) => { lastError = err; });
+  conn.once('end', () => { session.closed = true; });
   try {
-    try {
-      await connect(conn);
-      if (req.auth) await login(conn, req.auth);
-    } catch (err) {
-      return { kind: 'unreachable', outcome: errorOutcome((err ?? lastError) as SmtpError, remote) };
-    }
-    try {
-      const info = await send(conn, req);
-      const outcomes = new Map<string, RecipientOutcome>();
-      for (const r of info.accepted) outcomes.set(r, outcomeFromReply(info.response, remote));
-      for (const e of (info.rejectedErrors ?? []) as SmtpError[]) if (e.recipient) outcomes.set(e.recipient, errorOutcome(e, remote));
-      fillMissing(outcomes, req.recipients, localOutcome('temporary', '4.4.0', 'no answer for this recipient', remote));
-      return { kind: 'transaction', outcomes, tls: conn.secure };
-    } catch (err) {
-      return { kind: 'transaction', outcomes: transactionErrorOutcomes(conn, err as SmtpError, req.recipients, remote), tls: conn.secure };
-    }
+    await connect(conn);
+    if (req.auth) await login(conn, req.auth);
+  } catch (err) {
+    closeHostSession(session);
+    return { kind: 'unreachable', outcome: errorOutcome((err ?? lastError) as SmtpError, remote) };
+  }
+  return { kind: 'open', session };
+}
+
+/** One transaction (MAIL FROM, RCPT TO, DATA) over an open session. Never throws. */
+export async function runTransaction(session: HostSession, req: Pick<HostDeliveryRequest, 'from' | 'recipients' | 'size' | 'openBody'>): Promise<TransactionResult> {
+  const { conn, remote } = session;
+  session.transactions++;
+  const body = req.openBody();
+  try {
+    const info = await send(conn, req, body);
+    const outcomes = new Map<string, RecipientOutcome>();
+    for (const r of info.accepted) outcomes.set(r, outcomeFromReply(info.response, remote));
+    for (const e of (info.rejectedErrors ?? []) as SmtpError[]) if (e.recipient) outcomes.set(e.recipient, errorOutcome(e, remote));
+    fillMissing(outcomes, req.recipients, localOutcome('temporary', '4.4.0', 'no answer for this recipient', remote));
+    return { outcomes, tls: conn.secure, reusable: !session.closed, untouched: false, needsReset: false };
+  } catch (e) {
+    const err = e as SmtpError;
+    const connectionLost = isConnectionLoss(err) || session.closed;
+    const refused = !connectionLost && typeof err?.responseCode === 'number' && err.responseCode !== 421 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE');
+    return {
+      outcomes: transactionErrorOutcomes(conn, err, req.recipients, remote),
+      tls: conn.secure,
+      // A refusal (a 4xx/5xx reply other than 421) leaves the session usable after RSET; the
+      // cache sends it. Anything else (timeouts, lost connections, protocol errors) ends it.
+      reusable: refused,
+      untouched: connectionLost && body.readableDidRead === false,
+      needsReset: refused,
+    };
   } finally {
-    conn.quit();
-    conn.close();
+    body.destroy();
+  }
+}
+
+/** RSET after a refused transaction: resolves true when the session is clean again. */
+export function resetHostSession(session: HostSession): Promise<boolean> {
+  if (session.closed) return Promise.resolve(false);
+  return new Promise((resolve) => session.conn.reset((err) => resolve(!err)));
+}
+
+/** QUIT when still open, then close the socket. */
+export function closeHostSession(session: HostSession): void {
+  if (!session.closed) session.conn.quit();
+  session.conn.close();
+  session.closed = true;
+}
+
+/** The connection is gone or the server said it is closing: the session cannot go on. */
+function isConnectionLoss(err: SmtpError | null | undefined): boolean {
+  return err?.responseCode === 421 || err?.code === 'ECONNECTION' || err?.code === 'ESOCKET' || err?.code === 'ETIMEDOUT';
+}
+
+/** One session for one transaction: open, send, QUIT. */
+export async function deliverToHost(req: HostDeliveryRequest): Promise<HostDeliveryResult> {
+  const opened = await openHostSession(req);
+  if (opened.kind === 'unreachable') return opened;
+  try {
+    const result = await runTransaction(opened.session, req);
+    return { kind: 'transaction', outcomes: result.outcomes, tls: result.tls };
+  } finally {
+    closeHostSession(opened.session);
   }
 }
 
@@ -126,11 +205,9 @@ function login(conn: SMTPConnection, auth: { user: string; pass: string }): Prom
   return new Promise((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
 }
 
-function send(conn: SMTPConnection, req: HostDeliveryRequest): Promise<SMTPConnection.SentMessageInfo> {
+function send(conn: SMTPConnection, req: Pick<HostDeliveryRequest, 'from' | 'recipients' | 'size'>, body: Readable): Promise<SMTPConnection.SentMessageInfo> {
   return new Promise((resolve, reject) => {
-    const body = req.openBody();
     conn.send({ from: req.from, to: req.recipients, size: req.size, use8BitMime: true }, body, (err, info) => {
-      body.destroy();
       if (err) reject(err);
       else resolve(info);
     });
