@@ -24,10 +24,12 @@ import type { AuthPenaltyOptions } from '../mail/auth/auth-penalty.js';
 import type { ScryptParams } from '../mail/auth/password-hash.js';
 import { ControlClient } from '../mail/control/control-client.js';
 import { CONTROL_SOCKET } from '../mail/control/control-protocol.js';
+import { ListControlClient } from '../mail/lists/list-control-client.js';
 import { packageVersion } from '../mail/control/package-version.js';
 import type { SmartReport } from '../ui/shared/api-types.js';
 import { createAdminApp } from '../ui/server/admin-app.js';
 import { LoginThrottle } from '../ui/server/auth/login-throttle.js';
+import { banSettings } from '../mail/auth/ban-list.js';
 import { SessionStore } from '../ui/server/auth/session-store.js';
 import type { AdminServerDeps } from '../ui/server/deps.js';
 import { createHttpApp } from '../ui/server/http-app.js';
@@ -35,18 +37,33 @@ import { WsHub } from '../ui/server/ws-hub.js';
 import { AGENT_DATABASE_FILE, openAgentDatabase } from './admin/agent-database.js';
 import { AdminStore } from './admin/admin-store.js';
 import { AUDIT_LOG_FILE, AuditLog } from './admin/audit-log.js';
-import { SetupToken } from './admin/setup-token.js';
+import { loadSetupToken } from './admin/setup-token.js';
+import { applyPreseededAdmin } from './admin/preseed-admin.js';
+import { probeServices } from './services/service-probe.js';
 import { AlertChecker } from './alerts/alert-checker.js';
 import { AlertEngine } from './alerts/alert-engine.js';
 import { AlertMailer } from './alerts/alert-mailer.js';
 import { readCertificateExpiry } from './alerts/certificate-expiry.js';
 import { ControlBridge } from './control-bridge.js';
+import { createAgentBackup } from './backup/agent-backup.js';
 import { loadMetricsToken } from './metrics-token.js';
 import { createProcProbe, type HardwareProbe } from './monitoring/hardware-probe.js';
 import { HardwareMonitor } from './monitoring/hardware-monitor.js';
 import { renderPrometheus } from './monitoring/prometheus.js';
 import { createSmartReader } from './monitoring/smart.js';
 import { osPrettyName, systemInfo } from './system-info.js';
+import { reportAcmeAttempt } from './acme/acme-alert.js';
+import { AcmeService } from './acme/acme-service.js';
+import { CertificateWatch } from './acme/certificate-watch.js';
+import { challengeDir, FileChallengeStore } from './acme/challenge-store.js';
+import { reloadMailTls } from './acme/mail-tls-reload.js';
+import { RenewalScheduler } from './acme/renewal-scheduler.js';
+import { HelperClient } from './helper/helper-client.js';
+import { helperSocketPath } from './helper/helper-socket-path.js';
+import { AgentFirewall } from './firewall/agent-firewall.js';
+import { AgentUpdates } from './updates/agent-updates.js';
+import { createBanForwarder } from './firewall/ban-forwarder.js';
+import { policyFromConfig } from './firewall/firewall-policy.js';
 
 const HARD_DEADLINE_MS = 9_500;
 
@@ -141,6 +158,23 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     const sessions = new SessionStore({ idleTimeoutMs: config.agent.session.idleTimeout * 1000, maxAgeMs: config.agent.session.maxAge * 1000 });
     const hub = new WsHub({ sessions, admins, logger });
     cleanups.push(() => hub.close());
+    // Backups (backup.*): scheduled with retention, or started from the panel; progress on the ws.
+    const backup = createAgentBackup(config, { publish: (run) => hub.publish({ type: 'backup', run }), logger: logger.child({ component: 'backup' }) });
+    backup.start();
+    cleanups.push(() => backup.stop());
+    // The privileged helper (helper.socket). The client connects on first use and again after
+    // a drop, so a helper that starts after the agent (or restarts) is picked up; while it is
+    // away calls fail with helper_unavailable. Brute-force bans go to the firewall's blocklist.
+    const helper = new HelperClient({ socketPath: helperSocketPath(config) });
+    cleanups.push(() => helper.close());
+    const firewall = new AgentFirewall({ helper, policy: () => policyFromConfig(config), defaultBlockSeconds: Math.min(Math.round(config.firewall.blockDuration), 365 * 86400) });
+    const banForwarder = createBanForwarder({ control, block: (ip, seconds) => firewall.block(ip, seconds), logger: logger.child({ component: 'firewall' }) });
+    banForwarder.start();
+    cleanups.push(() => banForwarder.stop());
+    // Updates (updates.*): the maintenance window when enabled; installs go through the helper.
+    const updates = new AgentUpdates({ config, db, helper, logger: logger.child({ component: 'updates' }), baseVersion: version });
+    updates.start();
+    cleanups.push(() => updates.stop());
 
     const engine = new AlertEngine();
     const mailer = config.agent.alertEmail
@@ -158,13 +192,42 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
       ...(options.downAfter !== undefined ? { downAfter: options.downAfter } : {}),
       logger: logger.child({ component: 'alerts' }),
     });
+    // TLS certificates from the ACME CA (acme.*): HTTP-01 answered on listen.http from the
+    // challenge store; a new certificate at tls.cert (ours, or `mailroom tls issue`'s) reaches
+    // the HTTPS server and the mail daemon without a restart. Failures raise the "acme" alert.
+    const acmeChallenges = new FileChallengeStore(challengeDir(config.dataDir));
+    let adminServer: https.Server | null = null;
+    const certificateWatch = new CertificateWatch({
+      files: config.tls, logger: logger.child({ component: 'acme' }),
+      onChange: async (pair) => {
+        adminServer?.setSecureContext({ key: pair.key, cert: pair.cert, minVersion: 'TLSv1.2' });
+        const mail = await reloadMailTls(path.join(config.dataDir, 'run', CONTROL_SOCKET));
+        logger.info('tls certificate reloaded', { mail: mail.reloaded, outcome: 'reloaded' });
+      },
+    });
+    let renewal: RenewalScheduler | null = null;
+    const acmeService: AcmeService = new AcmeService({
+      dataDir: config.dataDir, hostname: config.hostname, acme: config.acme, tlsFiles: config.tls,
+      domains: async () => (await control.listDomains()).map((d) => d.name),
+      challenges: acmeChallenges,
+      onInstalled: async () => { await certificateWatch.checkNow(); },
+      onAttempt: (attempt) => { void acmeService.certificate().then(({ certificate }) => reportAcmeAttempt(engine, attempt, certificate?.daysLeft ?? null)); },
+      nextRun: () => renewal?.nextRun() ?? null,
+      logger: logger.child({ component: 'acme' }),
+    });
 
-    const setup = new SetupToken();
+    // First boot's files (agent.firstBootDir): a preseeded admin (created once), and the setup
+    // token the console banner shows (used instead of a new one; removed once used up).
+    if (config.agent.firstBootDir) applyPreseededAdmin({ dir: config.agent.firstBootDir, db, logger: logger.child({ component: 'setup' }) });
+    const { setup } = loadSetupToken(config.agent.firstBootDir, (err) => logger.warn('the first boot setup token file cannot be used', { err }));
     if (admins.count() > 0) setup.expire();
     const osName = readOsName();
     const deps: AdminServerDeps = {
       hostname: config.hostname, version, control, admins, setup, audit, sessions, metricsToken: metricsToken.token,
-      throttle: new LoginThrottle(options.throttle ?? {}),
+      // Mailing lists (mail/lists), and the public one-click unsubscribe and confirmation pages.
+      lists: new ListControlClient({ socketPath: path.join(config.dataDir, 'run', CONTROL_SOCKET) }),
+      // auth.ban: the mail ports' ban rule for the panel's logins too.
+      throttle: new LoginThrottle({ ...(options.throttle ?? {}), ban: banSettings(config.auth.ban) }),
       monitoring: monitor,
       alerts: engine,
       systemInfo: () => systemInfo({ hostname: config.hostname, version, osName, monitoring: monitor, control }),
@@ -182,6 +245,23 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
       },
       panelDir: options.panelDir === undefined ? defaultPanelDir() : options.panelDir,
       logger,
+      acme: {
+        challenge: (token) => acmeChallenges.get(token),
+        status: () => acmeService.status(),
+        issue: async () => { await acmeService.issue('api'); return acmeService.status(); },
+      },
+      backup,
+      firewall,
+      updates,
+      // The services page: what answers and which configured ports accept connections.
+      services: {
+        report: () => probeServices({
+          hostname: config.hostname, version, listen: config.listen, rspamd: config.spam.rspamd, clamd: config.antivirus.clamd,
+          mailHealth: () => control.health(),
+          helperSocket: helperSocketPath(config),
+          helperPing: () => helper.call<{ version?: string; pid?: number }>('helper.ping', {}, { timeoutMs: 3000 }),
+        }),
+      },
     };
 
     const addresses: { https: AddressInfo | null; http: AddressInfo | null } = { https: null, http: null };
@@ -190,6 +270,7 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
       const { app } = createAdminApp(deps);
       const server = https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, app);
       server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+      adminServer = server; // setSecureContext() on a renewed certificate
       server.headersTimeout = 20_000;
       server.requestTimeout = 60_000;
       servers.push(server);
@@ -216,6 +297,13 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     const bridge = new ControlBridge({ control, publish: (m) => hub.publish(m), logger });
     bridge.start();
     cleanups.push(() => bridge.stop());
+    await certificateWatch.start();
+    cleanups.push(() => certificateWatch.stop());
+    if (config.acme.enabled) {
+      renewal = new RenewalScheduler({ hostname: config.hostname, renew: () => acmeService.renewIfDue('schedule'), logger: logger.child({ component: 'acme' }) });
+      renewal.start();
+      cleanups.push(() => renewal?.stop());
+    }
     const sweep = setInterval(() => sessions.sweep(), 60_000);
     sweep.unref();
     cleanups.push(() => clearInterval(sweep));

@@ -13,7 +13,7 @@ export interface CliArgs {
 }
 
 /** Flags that take no value. Every other `--flag` takes the next word. */
-const SWITCHES = new Set(['json', 'password-stdin', 'help', 'check', 'force', 'foreground']);
+const SWITCHES = new Set(['json', 'password-stdin', 'help', 'check', 'force', 'foreground', 'keep', 'no-keep', 'confirm', 'no-poster', 'poster']);
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): CliArgs {
   const positional: string[] = [];

@@ -13,11 +13,19 @@ export const USAGE = `usage: mailroom [--data DIR] COMMAND ...
   domain add|rm|ls [NAME]       (add creates the domain's DKIM keys)
   domain dkim-rotate NAME | dkim-retire NAME SELECTOR
   user add ADDR --password-stdin [--quota SIZE] | rm ADDR | ls [DOMAIN] | passwd ADDR --password-stdin | quota ADDR SIZE
+  user disable ADDR | enable ADDR   (logins refused, mail still accepted)
   alias add ADDR TARGET[,TARGET] | rm ADDR | ls [DOMAIN]     (@domain = catch-all)
   mail ls ADDR [--folder F] [--json] | cat ADDR UID [--folder F]
   queue ls [--json] | retry ID | rm ID
   admin add NAME --password-stdin | ls [--json] | rm NAME | passwd NAME --password-stdin | totp NAME | totp-off NAME
   dns DOMAIN [--json] [--check] records to publish: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, autoconfig
+  tls issue [--json] | status [--json]   ACME certificate (HTTP-01 on listen.http), hot-reloaded
+  updates check [--bundle FILE|DIR] [--json] | apply [--bundle FILE] [--force] | apt-apply | status [--json]
+  updates keygen --out PREFIX | pack DIR --version V --key FILE --out FILE   (the release side)
+  helper                        run the privileged helper (root; a closed catalogue on a Unix socket)
+  firewall show|check|apply [--confirm-timeout S]|confirm|block IP [--for DURATION]|unblock IP
+  backup create|list --repo REPO --password-stdin [--json]
+  backup restore --repo REPO --password-stdin [--snapshot ID] (--target NEWDIR | --mailbox ADDR)
 
 DIR defaults to $MAILROOM_DATA, else /var/lib/mailroom.`;
 

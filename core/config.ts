@@ -3,6 +3,7 @@
 // Only composition roots (cli/, */main.ts) call loadConfig; everything else is handed values.
 
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -37,6 +38,14 @@ const httpUrl = z.string().refine((v) => {
 /** A clamd socket: "unix:/absolute/path" or "tcp://host:port". */
 const clamdAddress = z.string().regex(/^(unix:\/\S+|tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5})$/, 'must be "unix:/path/to/clamd.ctl" or "tcp://host:port"');
 
+/** A network as "address/prefix" (IPv4 or IPv6), or one address, e.g. "192.168.0.0/16", "fd00::/8". */
+const cidr = z.string().refine((v) => {
+  const [addr, len, extra] = v.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || extra !== undefined) return false;
+  return len === undefined || (/^\d{1,3}$/.test(len) && Number(len) <= (family === 4 ? 32 : 128));
+}, 'must be an IP network like "192.168.0.0/16" or "fd00::/8"');
+
 const hostname = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS host name');
 
 export const DEV_LISTEN = {
@@ -47,6 +56,7 @@ export const DEV_LISTEN = {
   imaps: '127.0.0.1:2993',
   pop3: '127.0.0.1:2110',
   pop3s: '127.0.0.1:2995',
+  managesieve: '127.0.0.1:24190',
   admin: '127.0.0.1:8443',
   http: '127.0.0.1:8080',
 } as const;
@@ -61,6 +71,12 @@ export const configSchema = z.strictObject({
     imaps: listener.default(DEV_LISTEN.imaps),
     pop3: listener.default(DEV_LISTEN.pop3),
     pop3s: listener.default(DEV_LISTEN.pop3s),
+    /**
+     * ManageSieve (RFC 5804; 4190 on the appliance): STARTTLS, then SASL PLAIN. `mailroom init`
+     * writes the dev port; a config without the key has no ManageSieve listener, so configs
+     * written before it existed do not start binding a new port.
+     */
+    managesieve: listener.default(null),
     admin: listener.default(DEV_LISTEN.admin),
     http: listener.default(DEV_LISTEN.http),
   }).prefault({}),
@@ -112,6 +128,20 @@ export const configSchema = z.strictObject({
        */
       maxLineLength: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
     }).prefault({}),
+    /** Sieve scripts (ManageSieve, `mailroom sieve set`) and what one run may do. */
+    sieve: z.strictObject({
+      maxScriptSize: size.default(64 * 1024),
+      maxScripts: z.number().int().min(1).max(1000).default(20),
+      maxRedirects: z.number().int().min(0).max(100).default(4),
+      maxActions: z.number().int().min(1).max(1000).default(32),
+    }).prefault({}),
+    /** Per client address (IPv6: per /64) on the MX: over it 421 4.7.0 at connect, 451 4.7.1 at MAIL. null: not counted. */
+    ratePerIp: z.strictObject({
+      connectionsPerMinute: z.number().int().min(1).max(1_000_000).nullable().default(null),
+      messagesPerMinute: z.number().int().min(1).max(1_000_000).nullable().default(null),
+      /** Networks never counted (loopback is counted unless listed here). */
+      passNetworks: z.array(cidr).default([]),
+    }).prefault({}),
   }).prefault({}),
   dns: z.strictObject({
     servers: z.array(hostPort).default([]),
@@ -143,6 +173,15 @@ export const configSchema = z.strictObject({
     }).prefault({}),
     /** Seconds between looks at the spool for due mail (and `mailroom queue retry`). */
     pollInterval: duration.default(5),
+    /** Outbound sessions kept open for the next message to the same destination (Postfix's connection cache). */
+    connectionReuse: z.strictObject({
+      /** Transactions per session before QUIT; 1 turns reuse off. */
+      messagesPerConnection: z.number().int().min(1).max(100_000).default(100),
+      /** Unused this long (seconds or a duration), a kept session is closed (Postfix: 2 s). */
+      idleTimeout: duration.default(2),
+      /** A session is not reused once it is this old (Postfix: 300 s). */
+      maxAge: duration.default(300),
+    }).prefault({}),
   }).prefault({}),
   inbound: z.strictObject({
     /**
@@ -152,6 +191,28 @@ export const configSchema = z.strictObject({
     verify: z.boolean().default(true),
     /** Seconds one verification may take (DNS included); past it: temperror, accepted. */
     verifyTimeout: duration.default(15),
+    /** HELO/EHLO names: "log" notes bad ones and refuses only a foreign client claiming our name; "reject" refuses all; "off". */
+    heloPolicy: z.enum(['off', 'log', 'reject']).default('log'),
+    /** Forward-confirmed reverse DNS of MX clients: "log" notes its absence, "defer" answers 450 4.7.25, "off". */
+    requireReverseDns: z.enum(['off', 'log', 'defer']).default('log'),
+  }).prefault({}),
+  /** Greylisting at RCPT TO (off unless enabled: it delays every new sender's first message). */
+  greylisting: z.strictObject({
+    enabled: z.boolean().default(false),
+    /** Seconds before a retry of a new (network, sender, recipient) triplet passes. */
+    delaySeconds: z.number().int().min(1).max(86_400).default(300),
+    /** Never greylisted: client networks (CIDR), sender and recipient domains or addresses. Nothing is exempt by default, loopback included. */
+    passNetworks: z.array(cidr).default([]),
+    passSenders: z.array(z.string().min(1)).default([]),
+    passRecipients: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
+  /** DNS block-lists asked at connect; a listed client gets 554 5.7.1 ("log": only noted). */
+  dnsbl: z.strictObject({
+    zones: z.array(z.union([hostname, z.strictObject({ zone: hostname, action: z.enum(['reject', 'log']).default('reject') })])).default([]),
+  }).prefault({}),
+  /** DNS allow-lists: a listed client skips the block-lists and greylisting. */
+  dnswl: z.strictObject({
+    zones: z.array(hostname).default([]),
   }).prefault({}),
   dmarc: z.strictObject({
     /** A DMARC failure under p=quarantine: file into the recipients' Junk folder, or accept. */
@@ -200,9 +261,77 @@ export const configSchema = z.strictObject({
   auth: z.strictObject({
     /** Allow password mechanisms without TLS. Off: never, loopback included. */
     allowInsecure: z.boolean().default(false),
+    /** `failures` failed logins from one IP within `windowSeconds` ban it for `banSeconds` (SMTP, IMAP, POP3, the panel). */
+    ban: z.strictObject({
+      failures: z.number().int().min(1).max(10_000).default(10),
+      windowSeconds: duration.default(600),
+      banSeconds: duration.default(3600),
+    }).prefault({}),
+    /** Verified-password cache (mail/auth/credential-cache.ts): a repeated login within `ttl` skips scrypt. ttl 0: off. */
+    cache: z.strictObject({
+      ttl: z.union([z.literal(0), duration]).default(600),
+      maxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+    }).prefault({}),
+  }).prefault({}),
+  /** The Sender Rewriting Scheme of forwarded mail (mail/srs/srs-codec.ts). */
+  srs: z.strictObject({
+    /** HMAC key of SRS addresses; null: derived from DIR/secrets/secret.key (mailroom init). */
+    secret: z.string().min(16).nullable().default(null),
+    /** The domain SRS addresses are written in (its SPF must allow us, its MX must reach us); null: hostname. */
+    domain: hostname.nullable().default(null),
+    /** Days a bounce to an SRS address is still taken back. */
+    maxAgeDays: z.number().int().min(1).max(365).default(21),
+  }).prefault({}),
+  /** Mailing lists (mail/lists): bounce handling and the public URL of one-click unsubscribe. */
+  lists: z.strictObject({
+    /** This many bounces within bounceWindow disable a member (the list owner is told). */
+    bounceLimit: z.number().int().min(1).max(1000).default(5),
+    bounceWindow: duration.default(30 * 86_400),
+    /** How long a subscription or unsubscription confirmation stays valid. */
+    confirmMaxAge: duration.default(7 * 86_400),
+    /** "https://host[:port]" of the agent for List-Unsubscribe and confirmation links; null: https://hostname with listen.admin's port (443 left out). */
+    publicUrl: httpUrl.nullable().default(null),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  }).prefault({}),
+  /** TLS certificates from an ACME CA (agent/acme), answered by HTTP-01 on listen.http. */
+  acme: z.strictObject({
+    /** The agent issues and renews by itself (twice a day, 30 days before expiry); `mailroom tls issue` works either way. */
+    enabled: z.boolean().default(false),
+    directoryUrl: httpUrl.default('https://acme-v02.api.letsencrypt.org/directory'),
+    /** Contact address of the ACME account (expiry notices); null: none. */
+    email: z.string().refine((v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), 'must be a mail address like admin@example.com').nullable().default(null),
+    /** PEM file of a private CA that signed the ACME server's own HTTPS certificate (relative to DIR). */
+    caCertFile: z.string().min(1).nullable().default(null),
+    /** More names for the certificate, beyond hostname and each domain's autoconfig/autodiscover/mta-sts. */
+    names: z.array(hostname).default([]),
+  }).prefault({}),
+  /** The privileged helper (`mailroom helper`, root): its Unix socket, and the group that may use it. */
+  helper: z.strictObject({
+    /** Relative to DIR; default DIR/run/helper.sock. */
+    socket: z.string().min(1).default('run/helper.sock'),
+    /** Group owning the socket (mode 0660): the agent's group; null: the helper's own group. */
+    group: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a group name').nullable().default(null),
+  }).prefault({}),
+  /** The nftables firewall (table inet mailroom), applied by the helper; mail ports come from listen.*. */
+  firewall: z.strictObject({
+    /** Apply the ruleset when the helper starts; off: only `mailroom firewall apply` does. */
+    enabled: z.boolean().default(false),
+    /** Sources allowed to reach listen.admin (the panel); CIDRs, IPv4 or IPv6. */
+    adminNetworks: z.array(cidr).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
+    /** Sources allowed to reach SSH on sshPort. */
+    sshNetworks: z.array(cidr).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10']),
+    /** null: no SSH rule (SSH closed). */
+    sshPort: z.number().int().min(1).max(65535).nullable().default(22),
+    /** listen.http open to everyone (ACME HTTP-01, autoconfig, the redirect); false: adminNetworks only. */
+    httpOpen: z.boolean().default(true),
+    /** New connections per minute from one source to one of smtp, submission, submissions, imaps. */
+    ratePerMinute: z.number().int().min(1).max(100_000).default(30),
+    /** Connections above the rate a source may open at once before it is limited. */
+    rateBurst: z.number().int().min(1).max(100_000).default(20),
+    /** Default length of a block from the panel or `mailroom firewall block` without --for. */
+    blockDuration: duration.default(24 * 3600),
   }).prefault({}),
   /** `mailroom agent`: monitoring, alerts and the admin panel's API (listen.admin, listen.http). */
   agent: z.strictObject({
@@ -224,10 +353,55 @@ export const configSchema = z.strictObject({
     }).prefault({}),
     /** Bearer token for GET /metrics (Prometheus); null: generated once into DIR/secrets/metrics.token. */
     metricsToken: z.string().min(16).nullable().default(null),
+    /** Where first boot leaves `setup-token` and `preseed-admin.json` for the agent; null: none. */
+    firstBootDir: z.string().min(1).nullable().default('/var/lib/mailroom-agent'),
     /** Admin sessions: signed out after this long without a request, and after maxAge in any case. */
     session: z.strictObject({
       idleTimeout: duration.default(30 * 60),
       maxAge: duration.default(12 * 3600),
+    }).prefault({}),
+  }).prefault({}),
+  /** Scheduled restic backups run by the agent (agent/backup); `mailroom backup` works without. */
+  backup: z.strictObject({
+    enabled: z.boolean().default(false),
+    /** A directory, "sftp:user@host:/path", "s3:https://host/bucket" or "rest:https://host/path". */
+    repository: z.string().min(1).nullable().default(null),
+    /** File holding the repository password (relative to DIR); default secrets/backup.password. */
+    passwordFile: z.string().min(1).default('secrets/backup.password'),
+    /** Cron expression (node-cron, local time); default daily at 02:30. */
+    schedule: z.string().min(9).default('30 2 * * *'),
+    keep: z.strictObject({
+      daily: z.number().int().min(0).max(1000).default(7),
+      weekly: z.number().int().min(0).max(1000).default(4),
+      monthly: z.number().int().min(0).max(1000).default(6),
+    }).prefault({}),
+    /** Backend credentials for restic, e.g. {"AWS_ACCESS_KEY_ID": "...", "AWS_SECRET_ACCESS_KEY": "..."}. */
+    env: z.record(z.string().regex(/^(AWS|B2|AZURE|GOOGLE|RESTIC_REST|ST|OS)_[A-Z0-9_]+$/, 'must be a restic backend variable such as AWS_ACCESS_KEY_ID'), z.string()).default({}),
+  }).prefault({}),
+  /** Updates (agent/updates): Debian's through apt, the application's from signed bundles into A/B slots. */
+  updates: z.strictObject({
+    /** Apply automatically in the maintenance window; false: only `mailroom updates apply` or the panel. */
+    enabled: z.boolean().default(false),
+    /** Start of the maintenance window, a node-cron expression (local time); default daily 04:00. */
+    window: z.string().regex(/^\s*\S+(\s+\S+){4,5}\s*$/, 'must be a cron expression like "0 4 * * *"').default('0 4 * * *'),
+    /** How long the window stays open: nothing new is started after it closes. */
+    windowLength: duration.default(2 * 3600),
+    /** The A/B application slots (SLOTS/a, SLOTS/b, SLOTS/current), and where bundles are dropped. */
+    slotsDir: z.string().min(1).default('/var/lib/mailroom-updates/slots'),
+    bundleDir: z.string().min(1).default('/var/lib/mailroom-updates/inbox'),
+    /** Ed25519 public keys that may sign bundles (PEM, or base64 of the 32 raw bytes), besides keysDir's *.pub files. */
+    trustedKeys: z.array(z.string().min(40)).default([]),
+    keysDir: z.string().min(1).nullable().default('/usr/lib/mailroom/update-keys'),
+    /** argv restarting the services onto the active slot (no shell). */
+    restartCommand: z.array(z.string().min(1)).min(1).default(['systemctl', 'restart', 'mailroom-mail.service', 'mailroom-agent.service']),
+    healthCheck: z.strictObject({
+      checks: z.array(z.enum(['smtp', 'imap', 'agent'])).default(['smtp', 'imap', 'agent']),
+      timeoutSeconds: z.number().int().min(1).max(3600).default(120),
+    }).prefault({}),
+    apt: z.strictObject({
+      enabled: z.boolean().default(true),
+      /** Only packages whose new version comes from the security archive. */
+      securityOnly: z.boolean().default(true),
     }).prefault({}),
   }).prefault({}),
 });

@@ -21,6 +21,7 @@ import { createBufferedSink, createLogger, type Logger } from '../core/log.js';
 import { createDiskReserveCheck } from './delivery/disk-reserve.js';
 import { PregreetGate } from './pipeline/pregreet-gate.js';
 import { SmtpListener } from './listener/smtp-listener.js';
+import { TlsContextSource } from './listener/tls-context-source.js';
 import { SmtpSessionServer } from './session/smtp/smtp-session-server.js';
 import type { SmtpSessionDeps } from './session/smtp/deps.js';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database.js';
@@ -28,9 +29,18 @@ import { SqliteDirectory } from './store/sqlite/directory.js';
 import { SqliteMailStore } from './store/sqlite/mail-store.js';
 import { FsBlobStore } from './store/fs/blob-store.js';
 import { AuthPenalty } from './auth/auth-penalty.js';
+import { BanList, banSettings } from './auth/ban-list.js';
+import { credentialCacheFromConfig } from './auth/credential-cache.js';
+import { createMxPolicyChecks } from './pipeline/mx-policy-checks.js';
+import { SqliteGreylistStore } from './store/sqlite/greylist-store.js';
 import { startPop3Service, type Pop3Service } from './session/pop3/index.js';
 import { startImapService, type ImapService } from './session/imap/index.js';
 import { createBounceHandOff } from './delivery/bounce-hand-off.js';
+import { srsReversingBounceHandOff } from './delivery/forward-bounce.js';
+import type { ForwardingSessionDeps } from './delivery/forward-delivery.js';
+import { SqliteForwardStore } from './store/sqlite/forward-store.js';
+import { loadSrsKey } from './srs/srs-key.js';
+import { srsForward } from './srs/srs-codec.js';
 import { dkimMessageSigner, startSigningDir } from './delivery/dkim-message-signer.js';
 import type { MessageSigner } from './delivery/message-signer.js';
 import { createDkimSigner } from './queue/dkim-signer.js';
@@ -43,16 +53,25 @@ import { createContentFilters } from './pipeline/content-filters.js';
 import { createMtaStsSource } from './queue/mta-sts-source.js';
 import { createPolicyFetcher } from './queue/mta-sts-fetcher.js';
 import { clientPorts } from './control/client-ports.js';
+import { createCheckResolver } from './dns/check-resolver.js';
 import { CONTROL_SOCKET } from './control/control-protocol.js';
 import { startControlServer, type ControlServer } from './control/control-server.js';
 import { createControlTap } from './control/control-tap.js';
 import { deliverToDomain, relayDestination, relayTlsMode } from './queue/domain-delivery.js';
 import { QueueRunner } from './queue/queue-runner.js';
+import { SmtpConnectionCache } from './queue/smtp-connection-cache.js';
 import { DEFAULT_RETRY_STEPS_MS } from './queue/retry-schedule.js';
 import { OutboundSpool } from './queue/spool.js';
 import type { SubmissionDeps } from './session/submission/deps.js';
 import { SenderRateLimit } from './session/submission/sender-rate-limit.js';
 import { createSubmissionSessionServer } from './session/submission/submission-session-server.js';
+import { SqliteSieveStore } from './store/sqlite/sieve-store.js';
+import { createSieveHook } from './delivery/sieve-delivery.js';
+import { createListService } from './lists/list-setup.js';
+import { listBounceHandOff } from './lists/list-bounce-hand-off.js';
+import type { ListSessionDeps } from './lists/list-rcpt.js';
+import { listPostingQueue } from './lists/list-submission-queue.js';
+import { startManageSieveService, type ManageSieveService } from './session/managesieve/index.js';
 
 
 /** Whole-process deadline after a stop signal. */
@@ -104,7 +123,11 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     db.close();
     throw err;
   }
-  const directory = new SqliteDirectory({ db, mailStore, logger });
+  // auth.cache: a repeated password login within its ttl skips scrypt (null when ttl is 0).
+  const directory = new SqliteDirectory({ db, mailStore, logger, credentialCache: credentialCacheFromConfig(config.auth.cache) });
+  // Forwarders and SRS (mail/delivery/forward-*.ts): the key from srs.secret or DIR/secrets.
+  const forwardStore = new SqliteForwardStore({ db, logger });
+  const srs = { key: loadSrsKey(config.dataDir, config.srs.secret), domain: config.srs.domain ?? config.hostname, maxAgeDays: config.srs.maxAgeDays };
   // A crash between a body's commit and its index entry leaves an unreferenced file; sweep them
   // in the background (only old ones, so deliveries in flight are never touched).
   void mailStore.sweepOrphanBlobs().then(
@@ -176,6 +199,11 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   // through dns.servers like every other lookup of the queue; not used through a smarthost.
   const mtaSts = createMtaStsSource({ dns: dnsLookup, fetchPolicy: createPolicyFetcher({ dns: dnsLookup }) });
   const relay = config.outbound.relay;
+  // Outbound sessions reused for the next message to the same destination (queue.connectionReuse).
+  const outboundSessions = new SmtpConnectionCache({
+    maxTransactions: config.queue.connectionReuse.messagesPerConnection,
+    idleTimeoutMs: config.queue.connectionReuse.idleTimeout * 1000, maxAgeMs: config.queue.connectionReuse.maxAge * 1000,
+  });
   // Called only once the runner exists (after an enqueue).
   const kickQueue = () => runner.kick();
   const runner: QueueRunner = new QueueRunner({
@@ -185,6 +213,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       heloName: config.hostname,
       mxPort: config.outbound.port,
       mtaSts,
+      connections: outboundSessions,
       relay: relay ? {
         host: relay.host, port: relay.port, tls: relayTlsMode(relay.tls),
         ...(relay.username !== undefined ? { username: relay.username } : {}), ...(relay.password !== undefined ? { password: relay.password } : {}),
@@ -192,7 +221,10 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     }),
     // Behind a smarthost every domain goes to one destination: the per-destination limit is its.
     ...(relay ? { destinationOf: () => relayDestination(relay) } : {}),
-    handOffBounce: createBounceHandOff({ directory, mailStore, queue: spool, onQueued: kickQueue }),
+    connections: outboundSessions,
+    // DSNs to a list's VERP address count for the member (mail/lists/list-bounce-hand-off.ts).
+    handOffBounce: listBounceHandOff(() => lists, srsReversingBounceHandOff({ srs, now: () => new Date(), logger: logger.child({ component: 'queue' }), queue: spool, onQueued: kickQueue },
+      createBounceHandOff({ directory, mailStore, queue: spool, onQueued: kickQueue }))),
     hostname: config.hostname,
     retry: { steps: DEFAULT_RETRY_STEPS_MS, maxAgeMs: config.queue.maxAge * 1000 },
     limits: { total: config.queue.concurrency.total, perDomain: config.queue.concurrency.perDomain },
@@ -202,6 +234,16 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   });
 
   const tls = readTls(config, logger);
+  // Renewed certificates (`tls reload` on the control socket, or SIGHUP) reach every listener
+  // and STARTTLS path below without a restart; open connections keep what they negotiated.
+  const tlsSource = new TlsContextSource({ read: () => ({ key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) }) });
+  if (tls) tlsSource.load();
+  // Failed logins on any port count towards a ban of the address (auth.ban); a ban is enforced
+  // here and announced on the control socket, where the agent feeds the firewall's blocklist.
+  const bans = new BanList({ ...banSettings(config.auth.ban), onBan: (ban) => {
+    logger.warn('address banned after failed logins', { remote: ban.ip, seconds: ban.seconds, reason: ban.reason, outcome: 'banned' });
+    controlTap.events.publish({ type: 'auth.ban', ip: ban.ip, seconds: ban.seconds, reason: ban.reason });
+  } });
   const sessionDeps: SmtpSessionDeps = {
     hostname: config.hostname,
     limits: {
@@ -215,16 +257,34 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     directory,
     mailStore,
     checks: [disk],
+    bans,
     logger,
     reverseLookup: reverseLookup(config),
     pregreet: new PregreetGate({ waitMs: config.limits.greetingWait }),
   };
   // Verification belongs to the MX only; submission's own DATA handler never looks at it.
-  const session = new SmtpSessionServer({ ...sessionDeps, inboundAuth, dataChecks });
+  // MX-only policy (rate, DNSBL, HELO, reverse DNS, greylisting): submission clients are our users.
+  const mxChecks = createMxPolicyChecks(config, { logger, greylistStore: () => new SqliteGreylistStore(db) });
+  const forwarding: ForwardingSessionDeps = { forwarding: { srs, forwards: forwardStore, directory, mailStore, queue: spool, onQueued: kickQueue, now: () => new Date() } };
+  // Submission honours forwards too (delivery/forward-submission.ts): local recipients who forward.
+  Object.assign(sessionDeps, forwarding);
+  // Mailing lists (mail/lists): the MX's RCPT and DATA hooks read `lists` from the session deps.
+  const lists = createListService({ config, db, directory, mailStore, queue: spool, onQueued: kickQueue, signer, logger });
+  Object.assign(sessionDeps, { lists } satisfies ListSessionDeps);
+  // Sieve on the MX (delivery/sieve-delivery.ts) and ManageSieve share one script store.
+  const sieveStore = new SqliteSieveStore(db);
+  const sieveSessionDeps = async () => ({ sieve: createSieveHook({
+    store: sieveStore, mailStore, directory, queue: spool, onQueued: kickQueue, hostname: config.hostname, limits: config.limits.sieve,
+    // A redirected copy leaves with an SRS sender, as a forwarded one does, so it passes SPF.
+    redirectEnvelopeSender: (sender: string) => srsForward(sender, srs, new Date()),
+    spool: inboundAuth?.spool ?? dataChecks?.spool ?? await MessageSpool.start(path.join(config.dataDir, 'tmp', 'inbound')),
+  }) });
+  const session = new SmtpSessionServer({ ...sessionDeps, checks: [disk, ...mxChecks], inboundAuth, dataChecks, ...forwarding, ...await sieveSessionDeps() });
   // One penalty table for every protocol: an IP's failed logins count across SMTP, POP3 and IMAP.
-  const authPenalty = new AuthPenalty();
+  const authPenalty = new AuthPenalty({ bans });
   let pop3: Pop3Service | null = null;
   let imap: ImapService | null = null;
+  let managesieve: ManageSieveService | null = null;
   const submissionDeps: SubmissionDeps = {
     queue: spool,
     onQueued: kickQueue,
@@ -234,6 +294,8 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     allowInsecureAuth: config.auth.allowInsecure,
     implicitTls: false,
   };
+  // Members' posts through submission go to the list, not round through our MX (mail/lists/list-submission-queue.ts).
+  submissionDeps.queue = listPostingQueue(lists, submissionDeps.queue, logger.child({ component: 'lists' }));
   const submission = createSubmissionSessionServer(sessionDeps, submissionDeps);
   const submissions = createSubmissionSessionServer(sessionDeps, { ...submissionDeps, implicitTls: true });
 
@@ -244,7 +306,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     await control?.close().catch(() => undefined);
     // The runner's attempts get the same drain time as the sessions; what is still running then
     // stays pending in the spool and is tried again after the restart.
-    await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), imap?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
+    await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), imap?.close(DRAIN_MS), managesieve?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
     await Promise.allSettled([session.settled(), submission.settled(), submissions.settled()]);
     // smtp-server reports closed sessions on the next turn; let their log lines out first.
     await new Promise((resolve) => setImmediate(resolve));
@@ -306,8 +368,24 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       directory, mailStore, logger, authPenalty,
       version: packageVersion(),
       spamLearner: contentFilters.learner,
+      diskSpace: { freeBytes: disk.freeBytes, reserve: config.limits.diskReserve },
+      // List archives as the members' "Shared/LIST" folders (mail/lists/list-archive-folders.ts).
+      sharedFolders: lists.archiveFolders(),
     });
     Object.assign(addresses, imap.addresses);
+    managesieve = await startManageSieveService({
+      hostname: config.hostname, listen: config.listen.managesieve, tls, allowInsecureAuth: config.auth.allowInsecure,
+      limits: { ...config.limits.sieve, connectionsPerIp: config.limits.connectionsPerIp, maxConnections: config.limits.maxConnections, maxLineLength: config.limits.maxLineLength, idleTimeout: config.limits.idleTimeout, maxErrors: config.limits.maxErrors },
+      directory, scripts: sieveStore, logger, authPenalty, version: packageVersion(),
+    });
+    Object.assign(addresses, managesieve.addresses);
+    tlsSource.onChange((credentials, context) => {
+      // smtp-server takes STARTTLS's context from its own map at each upgrade.
+      for (const s of [session, submission, submissions]) s.server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
+      for (const l of listeners) l.setSecureContext(context);
+      pop3?.setSecureContext(context);
+      imap?.setSecureContext(context);
+    });
     runner.start();
     // The agent's way in (domains, users, queue, logs, events): a Unix socket in the data dir.
     control = await startControlServer({
@@ -315,11 +393,18 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
       hostname: config.hostname,
       clientPorts: clientPorts(config.listen),
       directory, mailStore, spool,
+      forwards: forwardStore,
       dkimKeys: new FsDkimKeyStore({ dataDir: config.dataDir }),
       tap: controlTap,
+      // The panel's live DNS record check asks the servers the daemon resolves with.
+      dnsCheck: createCheckResolver(config.dns.servers),
       kickQueue,
+      lists,
+      // `quota report` shows the data directory's space and the reserve.
+      disk: { path: config.dataDir, reserve: config.limits.diskReserve, stat: async () => { const s = await statfs(config.dataDir); return { free: Number(s.bavail) * Number(s.bsize), total: Number(s.blocks) * Number(s.bsize) }; } },
       logger: logger.child({ component: 'control' }),
       version: packageVersion(),
+      ...(tls ? { tls: { current: () => tlsSource.current?.info ?? null, reload: () => tlsSource.reload() } } : {}),
     });
   } catch (err) {
     await closeAll().catch(() => undefined);
@@ -357,6 +442,19 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   };
 
   if (options.handleSignals) for (const s of signals) process.on(s, onSignal);
+  if (options.handleSignals && tls) {
+    // SIGHUP: read tls.cert/tls.key again (as `tls reload` on the control socket does).
+    const onHup = () => {
+      try {
+        const info = tlsSource.reload();
+        logger.info('tls certificate reloaded', { subject: info.subject, issuer: info.issuer, notAfter: info.notAfter, fingerprint: info.fingerprint256, outcome: 'reloaded' });
+      } catch (err) {
+        logger.warn('tls certificate reload refused; the previous certificate stays in use', { err, outcome: 'refused' });
+      }
+    };
+    process.on('SIGHUP', onHup);
+    void stopped.then(() => process.off('SIGHUP', onHup));
+  }
   logger.info('mail daemon started', { hostname: config.hostname, dataDir: config.dataDir, outcome: 'started' });
   return { stopped, addresses, stop };
 }

@@ -6,7 +6,8 @@
 import { checkShape, commandGroup } from '../command-input.js';
 import { withServices, type Services } from '../services.js';
 import { normalizeDomain } from '../../core/address.js';
-import { NotFoundError } from '../../core/errors.js';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import { formatSize, parseSize } from '../../core/size.js';
 import { FsDkimKeyStore } from '../../mail/store/fs/dkim-key-store.js';
 
 /** The DKIM keys are files beside the database, so the CLI opens them itself. */
@@ -18,6 +19,14 @@ async function requireDomain(s: Services, name: string): Promise<string> {
   const domain = normalizeDomain(name);
   if (!domain || !(await s.directory.isLocalDomain(domain))) throw new NotFoundError('domain_unknown', `no such domain: ${name}`);
   return domain;
+}
+
+/** `domain quota`: `10G`, plain bytes, or `none`/`unlimited` (null). */
+function parseDomainQuota(text: string): number | null {
+  if (/^\s*(none|unlimited)\s*$/i.test(text)) return null;
+  const bytes = parseSize(text);
+  if (bytes === null) throw new InputError('invalid_size', `"${text}" is not a size (write it like 500M, 10G, or none)`);
+  return bytes;
 }
 
 export const domainCommand = commandGroup('domain', {
@@ -54,6 +63,18 @@ export const domainCommand = commandGroup('domain', {
     const domains = await withServices(args.dataDir, (s) => s.directory.listDomains());
     if (args.flags.json) process.stdout.write(JSON.stringify(domains.map((d) => ({ name: d.name, createdAt: d.createdAt.toISOString() }))) + '\n');
     else for (const d of domains) process.stdout.write(`${d.name}\n`);
+    return 0;
+  },
+
+  async quota(args, words) {
+    checkShape(args, words, { usage: 'domain quota NAME SIZE|none', positional: [2, 2] });
+    const quota = parseDomainQuota(words[1]!);
+    const domain = await withServices(args.dataDir, async (s) => {
+      const name = await requireDomain(s, words[0]!);
+      await s.directory.setDomainQuota(name, quota);
+      return name;
+    });
+    process.stdout.write(`quota of ${domain} (all its users together) is now ${quota === null ? 'unlimited' : formatSize(quota)}\n`);
     return 0;
   },
 

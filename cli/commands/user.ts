@@ -1,4 +1,5 @@
-// `mailroom user add|rm|ls|passwd|quota`: mail accounts. Passwords come only from stdin.
+// `mailroom user add|rm|ls|passwd|quota|disable|enable`: mail accounts. Passwords come only from
+// stdin. A disabled account cannot log in (SMTP AUTH, IMAP, POP3) but still receives mail.
 
 import type { CliArgs } from '../args.js';
 import { checkShape, commandGroup, UsageError, valueFlag } from '../command-input.js';
@@ -52,10 +53,10 @@ export const userCommand = commandGroup('user', {
     checkShape(args, words, { usage: 'user ls [DOMAIN] [--json]', positional: [0, 1], switches: ['json'] });
     const users: User[] = await withServices(args.dataDir, (s) => s.directory.listUsers(words[0]));
     if (args.flags.json) {
-      const rows = users.map((u) => ({ address: u.address, id: u.id, quota: u.quota, createdAt: u.createdAt.toISOString() }));
+      const rows = users.map((u) => ({ address: u.address, id: u.id, quota: u.quota, createdAt: u.createdAt.toISOString(), disabled: Boolean(u.disabledAt) }));
       process.stdout.write(JSON.stringify(rows) + '\n');
     } else {
-      for (const u of users) process.stdout.write(`${u.address}\t${showQuota(u.quota)}\n`);
+      for (const u of users) process.stdout.write(`${u.address}\t${showQuota(u.quota)}${u.disabledAt ? '\tdisabled' : ''}\n`);
     }
     return 0;
   },
@@ -74,6 +75,20 @@ export const userCommand = commandGroup('user', {
     const quota = parseQuota(words[1]!);
     await withServices(args.dataDir, (s) => s.directory.setQuota(words[0]!, quota));
     process.stdout.write(`quota of ${normalizeAddress(words[0]!)} is now ${showQuota(quota)}\n`);
+    return 0;
+  },
+
+  async disable(args, words) {
+    checkShape(args, words, { usage: 'user disable ADDR', positional: [1, 1] });
+    const user = await withServices(args.dataDir, (s) => s.directory.setDisabled(words[0]!, true));
+    process.stdout.write(`disabled ${user.address}: it cannot log in; its mail is still accepted\n`);
+    return 0;
+  },
+
+  async enable(args, words) {
+    checkShape(args, words, { usage: 'user enable ADDR', positional: [1, 1] });
+    const user = await withServices(args.dataDir, (s) => s.directory.setDisabled(words[0]!, false));
+    process.stdout.write(`enabled ${user.address}\n`);
     return 0;
   },
 });

@@ -9,6 +9,9 @@ import type {
   ControlAlias, ControlDnsRecord, ControlDomain, ControlErrorBody, ControlEvent, ControlHealth, ControlLogLine,
   ControlQueueMessage, ControlQueueSummary, ControlStats, ControlSystemMail, ControlSystemMailResult, ControlUser,
 } from './control-protocol.js';
+import type { ControlQuotaReport } from './control-protocol.js';
+import { requestRaw } from './control-raw-stream.js';
+import type { ControlForward } from './control-protocol.js';
 
 /** The daemon refused the request; `code` and `message` are its own. */
 export class ControlError extends MailroomError {
@@ -46,6 +49,9 @@ export interface MailControl {
   listAliases(domain?: string): Promise<ControlAlias[]>;
   addAlias(address: string, targets: string[] | string): Promise<ControlAlias>;
   removeAlias(address: string): Promise<{ removed: string }>;
+  listForwards(domain?: string): Promise<ControlForward[]>;
+  setForward(input: { address: string; targets: string[] | string; keepCopy?: boolean | null }): Promise<ControlForward>;
+  removeForward(address: string): Promise<{ removed: string }>;
   listQueue(): Promise<ControlQueueMessage[]>;
   queueSummary(): Promise<ControlQueueSummary>;
   retryQueued(id: string): Promise<{ id: string; due: number }>;
@@ -53,6 +59,16 @@ export interface MailControl {
   stats(): Promise<ControlStats>;
   logs(query?: LogsQuery): Promise<ControlLogLine[]>;
   sendSystemMail(mail: ControlSystemMail): Promise<ControlSystemMailResult>;
+  quotaReport(): Promise<ControlQuotaReport>;
+  setDomainQuota(domain: string, quota: number | string | null): Promise<{ domain: string; quota: number | null }>;
+  // The live DNS check, disabling accounts, and the admin's read-only mailbox view.
+  dnsCheck(domain: string): Promise<import('./control-protocol.js').ControlDnsCheck[]>;
+  setUserDisabled(address: string, disabled: boolean): Promise<ControlUser>;
+  listFolders(address: string): Promise<import('./control-protocol.js').ControlFolder[]>;
+  listMessages(address: string, folder: string): Promise<import('./control-protocol.js').ControlMailboxMessage[]>;
+  readMessage(address: string, folder: string, uid: number): Promise<import('./control-protocol.js').ControlMessageView>;
+  /** The raw RFC 5322 bytes, streamed; a refusal (unknown message) rejects before any byte. */
+  openRawMessage(address: string, folder: string, uid: number): Promise<import('./control-raw-stream.js').RawAnswer>;
   /**
    * Live events until close() or the stream ends; `onEnd` is called once when it ends for any
    * reason other than close() (the caller reconnects).
@@ -99,12 +115,26 @@ export class ControlClient implements MailControl {
   listAliases(domain?: string) { return this.request<ControlAlias[]>('GET', `/v1/aliases${domain === undefined ? '' : `?domain=${seg(domain)}`}`); }
   addAlias(address: string, targets: string[] | string) { return this.request<ControlAlias>('POST', '/v1/aliases', { address, targets }); }
   removeAlias(address: string) { return this.request<{ removed: string }>('DELETE', `/v1/aliases/${seg(address)}`); }
+  listForwards(domain?: string) { return this.request<ControlForward[]>('GET', `/v1/forwards${domain === undefined ? '' : `?domain=${seg(domain)}`}`); }
+  setForward(input: { address: string; targets: string[] | string; keepCopy?: boolean | null }) { return this.request<ControlForward>('POST', '/v1/forwards', input); }
+  removeForward(address: string) { return this.request<{ removed: string }>('DELETE', `/v1/forwards/${seg(address)}`); }
   listQueue() { return this.request<ControlQueueMessage[]>('GET', '/v1/queue'); }
   queueSummary() { return this.request<ControlQueueSummary>('GET', '/v1/queue/summary'); }
   retryQueued(id: string) { return this.request<{ id: string; due: number }>('POST', `/v1/queue/${seg(id)}/retry`); }
   removeQueued(id: string) { return this.request<{ removed: string }>('DELETE', `/v1/queue/${seg(id)}`); }
   stats() { return this.request<ControlStats>('GET', '/v1/stats'); }
   sendSystemMail(mail: ControlSystemMail) { return this.request<ControlSystemMailResult>('POST', '/v1/system-mail', mail); }
+  quotaReport() { return this.request<ControlQuotaReport>('GET', '/v1/quota'); }
+  setDomainQuota(domain: string, quota: number | string | null) { return this.request<{ domain: string; quota: number | null }>('PUT', `/v1/domains/${seg(domain)}/quota`, { quota }); }
+  dnsCheck(domain: string) { return this.request<import('./control-protocol.js').ControlDnsCheck[]>('GET', `/v1/domains/${seg(domain)}/dns/check`); }
+  setUserDisabled(address: string, disabled: boolean) { return this.request<ControlUser>('PUT', `/v1/users/${seg(address)}/disabled`, { disabled }); }
+  listFolders(address: string) { return this.request<import('./control-protocol.js').ControlFolder[]>('GET', `/v1/users/${seg(address)}/folders`); }
+  listMessages(address: string, folder: string) { return this.request<import('./control-protocol.js').ControlMailboxMessage[]>('GET', `/v1/users/${seg(address)}/messages?folder=${seg(folder)}`); }
+  readMessage(address: string, folder: string, uid: number) { return this.request<import('./control-protocol.js').ControlMessageView>('GET', `/v1/users/${seg(address)}/messages/${uid}?folder=${seg(folder)}`); }
+  openRawMessage(address: string, folder: string, uid: number) {
+    return requestRaw(this.options.socketPath, `/v1/users/${seg(address)}/messages/${uid}/raw?folder=${seg(folder)}`, this.timeoutMs,
+      (status, code, message) => new ControlError(status, code, message), (err) => unavailable(this.options.socketPath, err));
+  }
 
   logs(query: LogsQuery = {}) {
     const params = new URLSearchParams();

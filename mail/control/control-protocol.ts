@@ -3,6 +3,8 @@
 // here is a change on both sides. Dates travel as ISO 8601 strings, sizes as bytes.
 
 import type { QueueEvent } from '../queue/queue-events.js';
+/** GET /v1/quota: the same shape as `mailroom quota report --json`. */
+export type { QuotaReport as ControlQuotaReport } from '../delivery/quota-report.js';
 
 /** The socket's file name under DIR/run. */
 export const CONTROL_SOCKET = 'control.sock';
@@ -35,11 +37,49 @@ export interface ControlUser {
   quota: number | null;
   createdAt: string;
   usage: { bytes: number; messages: number };
+  /** Logins refused (mail still accepted); PUT /v1/users/:address/disabled {disabled}. */
+  disabled: boolean;
+}
+
+/** GET /v1/users/:address/folders: one folder of the admin's mailbox view. */
+export interface ControlFolder {
+  name: string;
+  specialUse: string | null;
+  messages: number;
+  unseen: number;
+  size: number;
+}
+
+/** GET /v1/users/:address/messages?folder=F: `mail ls --json`'s shape plus the flags. */
+export interface ControlMailboxMessage {
+  uid: number;
+  folder: string;
+  from: string | null;
+  subject: string | null;
+  size: number;
+  date: string;
+  flags: string[];
+}
+
+/** GET /v1/users/:address/messages/:uid?folder=F: one message for reading (never marks it \Seen). */
+export interface ControlMessageView extends ControlMailboxMessage {
+  headers: { name: string; value: string }[];
+  /** The first text/plain part (or the text of the HTML part), cut at `textLimit` characters. */
+  text: string | null;
+  textTruncated: boolean;
+  attachments: { filename: string | null; contentType: string; size: number }[];
 }
 
 export interface ControlAlias {
   address: string;
   targets: string[];
+}
+
+/** A forwarder (`mailroom forward ls --json`). */
+export interface ControlForward {
+  address: string;
+  targets: string[];
+  keepCopy: boolean;
 }
 
 /** One queued message, in the shape of `mailroom queue ls --json`. */
@@ -74,6 +114,13 @@ export interface ControlDnsRecord {
   type: string;
   name: string;
   value: string;
+}
+
+/** GET /v1/domains/:name/dns/check: one record and what DNS holds, as `mailroom dns --check --json`. */
+export interface ControlDnsCheck extends ControlDnsRecord {
+  status: 'present' | 'missing' | 'wrong';
+  found: string[];
+  error?: string;
 }
 
 /** Counters since `since` (the start of the machine's local day); they restart with the daemon. */
@@ -126,6 +173,8 @@ export interface ControlSystemMailResult {
 export type ControlEvent =
   | { type: 'log'; line: ControlLogLine }
   | { type: 'delivery'; event: QueueEvent; time: string }
-  | { type: 'queue'; summary: ControlQueueSummary; time: string };
+  | { type: 'queue'; summary: ControlQueueSummary; time: string }
+  /** An address was banned for failed logins (mail/auth/ban-list.ts), for the firewall's blocklist. */
+  | { type: 'auth.ban'; ip: string; seconds: number; reason: string };
 
 export type { QueueEvent };

@@ -15,6 +15,8 @@
 //   GET    /v1/logs?limit=&level=&since=    recent log lines
 //   GET    /v1/events                       live events, newline-delimited JSON
 //   POST   /v1/system-mail {to, subject, text}
+//   GET    /v1/quota   PUT /v1/domains/:name/quota {quota}   quota report; a domain's quota
+//   GET    /v1/tls   POST /v1/tls/reload   the served certificate; read tls.cert/tls.key again
 
 import { chmod, mkdir, unlink } from 'node:fs/promises';
 import http from 'node:http';
@@ -26,14 +28,18 @@ import { ControlRequestError, errorBody, statusForError } from './control-errors
 import { ControlRouter, type ControlMethod, type ControlRoute } from './control-router.js';
 import { summarizeQueue } from './queue-view.js';
 import { aliasRoutes } from './routes/aliases.js';
+import { forwardRoutes } from './routes/forwards.js';
 import { dnsRoutes } from './routes/dns.js';
 import { domainRoutes } from './routes/domains.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
 import { queueRoutes } from './routes/queue.js';
+import { quotaRoutes } from './routes/quota.js';
+import { listRoutes } from './routes/lists.js';
 import { statsRoutes } from './routes/stats.js';
 import { systemMailRoutes } from './routes/system-mail.js';
+import { tlsRoutes } from './routes/tls.js';
 import { userRoutes } from './routes/users.js';
 
 /** Request bodies are small JSON objects; anything bigger is not ours. */
@@ -61,6 +67,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const routes: ControlRoute[] = [
     ...healthRoutes(deps), ...domainRoutes(deps), ...dnsRoutes(deps), ...userRoutes(deps), ...aliasRoutes(deps),
     ...queueRoutes(deps), ...statsRoutes(deps), ...logRoutes(deps), ...eventRoutes(deps, streams), ...systemMailRoutes(deps),
+    ...tlsRoutes(deps),
+    ...quotaRoutes(deps),
+    ...listRoutes(deps),
+    ...forwardRoutes(deps),
   ];
   const router = new ControlRouter(routes);
   deps.tap.setQueueSummary(() => summarizeQueue(deps.spool.list()));

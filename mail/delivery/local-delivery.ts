@@ -3,7 +3,19 @@
 // the body streams in once, and commit() decides. Anything that fails aborts the whole
 // transaction, so a message reaches all of its recipients or none.
 
-import type { DeliveryReceipt, DeliveryTransaction, MailStore, User } from '../store/contracts.js';
+import type { DeliveryReceipt, DeliveryTarget, DeliveryTransaction, MailStore, User, UserId } from '../store/contracts.js';
+
+export interface LocalDeliveryOptions {
+  /** Where every mailbox without its own `targets` entry files the message (default INBOX). */
+  folder?: string;
+  /**
+   * Per mailbox (Sieve): the folders and flags it gets, one copy per folder. An empty list files
+   * nothing for that mailbox (discard, redirect); a mailbox left out gets `folder`. Extra
+   * mailboxes (a Sieve redirect to a local user) may be named too. When no mailbox gets a copy
+   * the transaction is aborted and the receipt lists no copies (`blobId` is then '').
+   */
+  targets?: ReadonlyMap<UserId, readonly Omit<DeliveryTarget, 'userId'>[]>;
+}
 
 export interface LocalDelivery {
   /** The queue id: in the Received header, the 250 reply and the logs. */
@@ -13,7 +25,7 @@ export interface LocalDelivery {
    * INBOX) is where every mailbox files it: the MX decides it only after verifying the message
    * (DMARC p=quarantine goes to Junk), so recipients are added here, not at begin.
    */
-  deliver(body: AsyncIterable<Buffer | string>, options?: { folder?: string }): Promise<DeliveryReceipt>;
+  deliver(body: AsyncIterable<Buffer | string>, options?: LocalDeliveryOptions): Promise<DeliveryReceipt>;
   /** Gives up before deliver() (or after it failed); safe to call more than once. */
   abort(): Promise<void>;
 }
@@ -45,7 +57,23 @@ export function beginLocalDelivery(store: MailStore, users: Iterable<User>, opti
       if (settled !== 'open') throw new Error(`delivery ${tx.id} is already ${settled}`);
       try {
         const folder = deliverOptions.folder;
-        for (const user of mailboxes) tx.addRecipient(folder ? { userId: user.id, folder } : { userId: user.id });
+        const targets = deliverOptions.targets;
+        let copies = 0;
+        for (const user of mailboxes) {
+          const own = targets?.get(user.id);
+          if (own) continue;
+          tx.addRecipient(folder ? { userId: user.id, folder } : { userId: user.id });
+          copies++;
+        }
+        for (const [userId, list] of targets ?? []) {
+          for (const t of list) { tx.addRecipient({ ...t, userId }); copies++; }
+        }
+        if (copies === 0) {
+          // Every mailbox's script discarded or redirected the message: nothing to store.
+          await abort();
+          settled = 'committed';
+          return { id: tx.id, size: 0, blobId: '', delivered: [] };
+        }
         await tx.writeBody(body);
         const receipt = await tx.commit();
         settled = 'committed';

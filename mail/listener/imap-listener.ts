@@ -28,6 +28,7 @@ export class ImapListener extends SessionListener {
       limits: options.limits,
       logger: options.logger,
       implicitTls: options.implicitTls ?? null,
+      isBanned: (ip) => options.deps.penalty.isBanned(ip),
       createSession: (socket, info) => new ImapSession(options.deps, socket, info),
       refusal: (text) => formatUntaggedStatus('BYE', text, 'UNAVAILABLE'),
     });

@@ -28,6 +28,7 @@ export class Pop3Listener extends SessionListener {
       limits: options.limits,
       logger: options.logger,
       implicitTls: options.implicitTls ?? null,
+      isBanned: (ip) => options.deps.penalty.isBanned(ip),
       createSession: (socket, info) => new Pop3Session(options.deps, socket, info),
       refusal: (text) => errLine(text, 'SYS/TEMP'),
     });

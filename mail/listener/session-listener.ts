@@ -41,6 +41,11 @@ export interface SessionListenerOptions {
   /** Implicit TLS (995, 993). */
   implicitTls?: tls.SecureContext | null;
   createSession(socket: net.Socket | tls.TLSSocket, info: SessionInfo): ListenedSession;
+  /**
+   * An address banned after repeated login failures (mail/auth/ban-list.ts) is turned away at
+   * connect, before a greeting, so it cannot even start guessing again.
+   */
+  isBanned?: (remoteAddress: string) => boolean;
   /** What a client refused on the plain port reads before the close (`-ERR ...`, `* BYE ...`). */
   refusal(text: string): string | Buffer;
 }
@@ -64,6 +69,14 @@ export class SessionListener {
     return this.sockets.size;
   }
 
+  /**
+   * A renewed certificate (like tls.Server#setSecureContext): new handshakes use it, open
+   * sessions keep theirs. Ignored on a listener without implicit TLS.
+   */
+  setSecureContext(context: tls.SecureContext): void {
+    if (this.options.implicitTls) this.options.implicitTls = context;
+  }
+
   listen(hostPort: string): Promise<net.AddressInfo> {
     return listenOn(this.server, hostPort, this.options.name, this.options.logger);
   }
@@ -75,6 +88,7 @@ export class SessionListener {
     const cid = newConnectionId();
     socket.on('error', () => { /* the session or the refusal below handles the end */ });
     if (this.draining) return this.refuse(socket, cid, remoteAddress, 'shutting-down', 'Server shutting down');
+    if (this.options.isBanned?.(remoteAddress)) return this.refuse(socket, cid, remoteAddress, 'banned', 'Too many failed logins from your address, try again later');
     const admitted = this.limiter.admit(remoteAddress);
     if (admitted !== 'ok') return this.refuse(socket, cid, remoteAddress, admitted, 'Too many connections, try again later');
     this.sockets.add(socket);

@@ -23,6 +23,8 @@ export interface User {
   /** Bytes allowed in all folders together; null = unlimited. */
   quota: number | null;
   createdAt: Date;
+  /** Set while the account is disabled: no login (SMTP AUTH, IMAP, POP3); its mail is still accepted. */
+  disabledAt?: Date | null;
 }
 
 export interface Alias {
@@ -64,6 +66,11 @@ export interface Directory {
    * mail/auth/scram-sha256.ts), or null when there is no such user or it has none yet.
    */
   getScramCredentials(address: string): Promise<{ user: User; scram: string } | null>;
+  /**
+   * Disables or enables an account's logins. verifyPassword and getScramCredentials then answer
+   * null (as for a wrong password); delivery is unchanged. NotFoundError('unknown_user').
+   */
+  setDisabled(address: string, disabled: boolean): Promise<User>;
 
   addAlias(address: string, targets: string[]): Promise<Alias>;
   removeAlias(address: string): Promise<void>;
@@ -71,6 +78,13 @@ export interface Directory {
 
   /** Resolves an envelope recipient: user, alias (recursively, loops cut), catch-all. */
   resolve(address: string): Promise<Resolution>;
+
+  // --- Quotas beyond the account's own (mail/delivery/quota.ts enforces them).
+  /** Bytes all of the domain's users may hold together; null = unlimited. NotFoundError('unknown_domain'). */
+  getDomainQuota(name: string): Promise<number | null>;
+  setDomainQuota(name: string, quota: number | null): Promise<void>;
+  /** Records the quota warning level (0, 80, 95) of an account and returns the one before, in one step. */
+  swapQuotaWarningLevel(userId: UserId, level: number): Promise<number>;
 }
 
 /** The folders every account has, with their RFC 6154 special-use attribute. */
@@ -365,6 +379,30 @@ export interface MailStore {
   close(): Promise<void>;
 }
 
+/**
+ * A forwarder: mail for `address` (a user, an alias, or an address of ours that is neither) is
+ * also sent on to `targets`, addresses outside our domains. `keepCopy`: the local mailboxes the
+ * address reaches still get it; false: forwarded only (see mail/delivery/forward-plan.ts).
+ */
+export interface Forward {
+  address: string;
+  targets: string[];
+  keepCopy: boolean;
+}
+
+/** Forwarders, keyed by the forwarding address (store/sqlite/forward-store.ts). */
+export interface ForwardStore {
+  /**
+   * Creates or replaces. keepCopy defaults to whether the address has a mailbox (user or alias).
+   * InputError for bad addresses, local targets, keepCopy without a mailbox.
+   */
+  setForward(address: string, targets: string[], options?: { keepCopy?: boolean }): Promise<Forward>;
+  /** NotFoundError('unknown_forward') when there is none. */
+  removeForward(address: string): Promise<Forward>;
+  getForward(address: string): Promise<Forward | null>;
+  listForwards(domain?: string): Promise<Forward[]>;
+}
+
 /** Bodies: immutable byte sequences under an id. */
 export interface BlobStore {
   create(): BlobWriter;
@@ -385,4 +423,72 @@ export interface BlobWriter {
   commit(): Promise<{ id: string; size: number }>;
   /** Removes whatever was written. */
   abort(): Promise<void>;
+}
+
+/** Greylisting's memory: one row per (client network, sender, recipient) triplet. */
+export interface GreylistTriplet { network: string; sender: string; recipient: string }
+export interface GreylistEntry { firstSeen: number; lastSeen: number; passedAt: number | null }
+export interface GreylistStore {
+  get(triplet: GreylistTriplet): Promise<GreylistEntry | null>;
+  put(triplet: GreylistTriplet, entry: GreylistEntry): Promise<void>;
+  /** Drops pending triplets first seen before `pendingBefore` and passed ones unused since `passedBefore` (ms). */
+  expire(pendingBefore: number, passedBefore: number): Promise<number>;
+}
+
+/** One stored Sieve script of an account (RFC 5804 LISTSCRIPTS). */
+export interface SieveScriptInfo {
+  name: string;
+  active: boolean;
+  size: number; // bytes of the UTF-8 source
+  updatedAt: Date;
+}
+
+/**
+ * Sieve scripts per account, at most one active, and the record of vacation responses sent.
+ * The store keeps text; callers compile a script before putScript so a broken one is never
+ * stored. Refusals: NotFoundError('sieve_script_not_found'), ConflictError('sieve_script_active')
+ * for deleting the active script, ConflictError('sieve_script_exists') for a rename onto an
+ * existing name, InputError('sieve_name_invalid'), InputError('sieve_too_many_scripts').
+ */
+export interface SieveStore {
+  /** Creates or replaces; a new name past `maxScripts` is refused. Replacing keeps the active mark. */
+  putScript(userId: UserId, name: string, source: string, options?: { maxScripts?: number }): Promise<void>;
+  getScript(userId: UserId, name: string): Promise<string | null>;
+  listScripts(userId: UserId): Promise<SieveScriptInfo[]>;
+  /** null deactivates every script (RFC 5804 SETACTIVE ""). */
+  setActive(userId: UserId, name: string | null): Promise<void>;
+  deleteScript(userId: UserId, name: string): Promise<void>;
+  renameScript(userId: UserId, from: string, to: string): Promise<void>;
+  /** The active script's name and source, or null: what delivery runs. */
+  activeScript(userId: UserId): Promise<{ name: string; source: string } | null>;
+  /**
+   * Vacation :days (RFC 5230 section 4.2): true, and recorded, when no response went to `sender`
+   * under `handle` in the last `periodMs`; false when one did. Atomic, so two deliveries at once
+   * send one response.
+   */
+  claimVacationResponse(userId: UserId, sender: string, handle: string, now: Date, periodMs: number): Promise<boolean>;
+}
+
+/**
+ * A folder another owner lets an account read (a mailing list's archive, owner id list:ADDRESS):
+ * the IMAP session shows it under its shared namespace ("Shared/" + name) and reads it from
+ * `ownerId`'s `folder`. Read-only: its messages and flags are the owner's, the same for every reader.
+ */
+export interface SharedFolder {
+  /** The name under the shared namespace ("team@example.com"). */
+  name: string;
+  ownerId: UserId;
+  folder: string;
+  /** This reader's subscription (LSUB, LIST (SUBSCRIBED)). */
+  subscribed: boolean;
+}
+
+/** Which shared folders an account may read (mail/lists/list-archive-folders.ts implements it). */
+export interface SharedFolderResolver {
+  /** The shared folders `user` may read now, by name. */
+  listShared(user: User): Promise<SharedFolder[]>;
+  /** One of them; null when there is none of that name or `user` may not read it. */
+  getShared(user: User, name: string): Promise<SharedFolder | null>;
+  /** NotFoundError(FolderErrorCode.notFound) when `user` may not read it. */
+  setSharedSubscribed(user: User, name: string, subscribed: boolean): Promise<void>;
 }

@@ -47,7 +47,8 @@ Mailroom (development) — data in $DATA
   Manage:               node bin/mailroom.js --data $DATA help
 
 EOT
-node bin/mailroom.js --data "$DATA" agent &
+# The same V8 limits as mailroom-agent.service: the agent stays under 80 MB resident.
+NODE_OPTIONS="--max-semi-space-size=1 --v8-pool-size=1" node bin/mailroom.js --data "$DATA" agent &
 AGENT=$!
 trap 'kill $AGENT 2>/dev/null || true' EXIT INT TERM
 node bin/mailroom.js --data "$DATA" serve

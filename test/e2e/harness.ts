@@ -253,8 +253,8 @@ export class MailroomInstance {
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => { this.stderr += chunk; if (this.stderr.length > 1_000_000) this.stderr = this.stderr.slice(-500_000); });
-    await this.waitReady(this.options.startTimeoutMs ?? 15_000);
-    if (this.options.imap) await this.waitImapReady(this.options.startTimeoutMs ?? 15_000);
+    await this.waitReady(this.options.startTimeoutMs ?? 60_000);
+    if (this.options.imap) await this.waitImapReady(this.options.startTimeoutMs ?? 60_000);
   }
 
   /** Waits until the IMAP port greets with "* OK". */

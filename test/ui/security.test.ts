@@ -14,6 +14,8 @@ interface Operation { method: string; path: string; security: unknown[] }
 const PUBLIC_OPERATIONS = [
   'get /api/v1/health', 'get /api/v1/openapi.json', 'post /api/v1/session', 'get /api/v1/setup', 'post /api/v1/setup',
   'get /.well-known/autoconfig/mail/config-v1.1.xml', 'get /mail/config-v1.1.xml', 'post /autodiscover/autodiscover.xml',
+  // Mailing lists: RFC 8058 one-click unsubscribe and the confirmation page (the token is the credential).
+  'post /api/v1/lists/unsubscribe/{token}', 'get /api/v1/lists/unsubscribe/{token}', 'get /api/v1/lists/confirm/{token}', 'post /api/v1/lists/confirm/{token}',
 ];
 
 function operations(doc: unknown): Operation[] {

@@ -10,6 +10,7 @@ import { mountApi, sendError } from './mount-api.js';
 import { buildOpenApi } from './openapi.js';
 import { panelRouter } from './panel-static.js';
 import { aliasRoutes } from './routes/aliases.js';
+import { forwardRoutes } from './routes/forwards.js';
 import { clientSetupRoutes, mobileconfigRoutes } from './routes/client-setup.js';
 import { domainRoutes } from './routes/domains.js';
 import { observabilityRoutes } from './routes/observability.js';
@@ -17,6 +18,13 @@ import { queueRoutes } from './routes/queue.js';
 import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
 import { userRoutes } from './routes/users.js';
+import { quotaRoutes } from './routes/quota.js';
+import { listRoutes } from './routes/lists.js';
+import { tlsRoutes } from './routes/tls.js';
+import { firewallRoutes } from './routes/firewall.js';
+import { backupRoutes } from './routes/backup.js';
+import { serviceRoutes } from './routes/services.js';
+import { updatesRoutes } from './routes/updates.js';
 import { securityHeaders } from './security-headers.js';
 
 /** Every route of the HTTPS listener, the OpenAPI document's own included. */
@@ -24,6 +32,14 @@ export function adminApiRoutes(deps: AdminServerDeps): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...sessionRoutes(deps), ...setupRoutes(deps), ...domainRoutes(deps), ...userRoutes(deps), ...mobileconfigRoutes(deps),
     ...aliasRoutes(deps), ...queueRoutes(deps), ...observabilityRoutes(deps), ...clientSetupRoutes(deps),
+    ...tlsRoutes(deps),
+    ...firewallRoutes(deps),
+    ...backupRoutes(deps),
+    ...serviceRoutes(deps),
+    ...updatesRoutes(deps),
+    ...quotaRoutes(deps),
+    ...listRoutes(deps),
+    ...forwardRoutes(deps),
   ];
   let document: Record<string, unknown> | null = null;
   routes.push(route({

@@ -7,6 +7,8 @@ import type { MailControl } from '../../mail/control/control-client.js';
 import type {
   Alert, AuditEntry, MetricsHistory, MetricsSample, RaidArray, SmartReport, SystemInfo,
 } from '../shared/api-types.js';
+import type { TlsStatus } from '../shared/api-types.js';
+import type { BackupRun, BackupSnapshotView, BackupStatusResponse } from '../shared/api-types.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import type { SessionStore } from './auth/session-store.js';
 
@@ -61,6 +63,15 @@ export interface ClientSetupInfo {
   submission: number | null;
 }
 
+/** The agent's ACME side (agent/acme/acme-service.ts and its challenge store). */
+export interface AcmeApi {
+  /** The key authorization of a pending HTTP-01 token, or null. */
+  challenge(token: string): Promise<string | null>;
+  status(): Promise<TlsStatus>;
+  /** Orders and installs a certificate now; rejects with the ACME failure. */
+  issue(): Promise<TlsStatus>;
+}
+
 export interface AdminServerDeps {
   hostname: string;
   version: string;
@@ -79,5 +90,41 @@ export interface AdminServerDeps {
   throttle: LoginThrottle;
   /** The panel's built files (ui/client's build output); null or missing: a placeholder page. */
   panelDir: string | null;
+  /** ACME certificates (agent/acme); absent: HTTP-01 answers 404 and /api/v1/tls 404. */
+  acme?: AcmeApi;
+  /** Backups (agent/backup/backup-service.ts); absent: /api/v1/backup answers 404. */
+  backup?: BackupApi;
+  /** The firewall through the privileged helper (agent/firewall/agent-firewall.ts); absent: 404. */
+  firewall?: FirewallApi;
+  /** Mailing lists through the control socket (mail/lists/list-control-client.ts); absent: /api/v1/lists answers 404. */
+  lists?: import('../../mail/lists/list-control-client.js').ListControl;
+  /** Live service and port probes (agent/services/service-probe.ts); absent: /api/v1/services 404. */
+  services?: { report(): Promise<import('../shared/api-types.js').ServicesReport> };
+  /** Updates (agent/updates/agent-updates.ts): installs go through the privileged helper; absent: 404. */
+  updates?: UpdatesApi;
   logger: Logger;
+}
+
+/** The firewall (agent/firewall/agent-firewall.ts); failures carry a code and an HTTP status. */
+export interface FirewallApi {
+  status(): Promise<import('../shared/api-types.js').FirewallStatus>;
+  apply(confirmSeconds: number | null): Promise<{ applied: true; pending: { deadline: string; secondsLeft: number } | null }>;
+  confirm(): Promise<{ confirmed: true }>;
+  block(ip: string, seconds?: number): Promise<{ ip: string; seconds: number }>;
+  unblock(ip: string): Promise<{ ip: string; wasBlocked: boolean }>;
+}
+
+/** The agent's backup jobs, for the panel. begin() throws backup_running while a run is under way. */
+export interface BackupApi {
+  status(): BackupStatusResponse;
+  begin(trigger: 'manual'): BackupRun;
+  snapshots(): Promise<BackupSnapshotView[]>;
+}
+
+/** Updates for the panel (agent/updates/agent-updates.ts); failures carry a code (helper_unavailable, bundle_*, update_busy). */
+export interface UpdatesApi {
+  status(): Promise<import('../shared/api-types.js').UpdatesStatusResponse>;
+  check(): Promise<import('../shared/api-types.js').UpdateCheckView>;
+  applyBundle(options: { file?: string; force?: boolean; trigger: string }): Promise<{ outcome: 'installed' | 'rolled_back'; fromVersion: string; toVersion: string; slot: string; reason?: string }>;
+  applyApt(options: { trigger: string }): Promise<{ changes: { package: string; from: string | null; to: string | null }[] }>;
 }

@@ -1,5 +1,5 @@
 // The agent's plain-HTTP application (listen.http, port 80 on the appliance): mail client
-// autoconfig and autodiscover (clients look there first), later the ACME HTTP-01 challenges,
+// autoconfig and autodiscover (clients look there first), the ACME HTTP-01 challenges,
 // and a redirect to the HTTPS panel for everything else. Nothing here needs or accepts a
 // session: the session cookie is Secure and never sent over plain HTTP.
 
@@ -29,8 +29,17 @@ export function createHttpApp(deps: AdminServerDeps, options: HttpAppOptions): E
   const router = express.Router();
   mountApi(router, clientSetupRoutes(deps), deps);
   app.use(router);
-  // ACME HTTP-01 (issue 7) answers here; until then nothing is pending.
-  app.get('/.well-known/acme-challenge/:token', (_req, res) => { res.status(404).type('text').send('no such challenge\n'); });
+  // ACME HTTP-01 (RFC 8555 section 8.3): pending challenges from the agent's challenge store,
+  // before the redirect (a CA follows redirects, but only to port 80 or 443, and the panel's
+  // port need not be either).
+  app.get('/.well-known/acme-challenge/:token', (req, res, next) => {
+    const acme = deps.acme;
+    if (!acme) { res.status(404).type('text').send('no such challenge\n'); return; }
+    acme.challenge(req.params.token).then((answer) => {
+      if (answer === null) { res.status(404).type('text').send('no such challenge\n'); return; }
+      res.set('cache-control', 'no-store').type('application/octet-stream').send(answer);
+    }, next);
+  });
   app.use((req: Request, res: Response) => {
     if (options.httpsPort === null) { res.status(404).type('text').send('not found\n'); return; }
     const port = options.httpsPort === 443 ? '' : `:${options.httpsPort}`;

@@ -174,6 +174,16 @@ export interface MailUser {
   quota: number | null;
   createdAt: string;
   usage: { bytes: number; messages: number };
+  /** Logins refused; mail still accepted (PUT /api/v1/users/{address}/disabled). */
+  disabled?: boolean;
+}
+
+/** GET /api/v1/quota: as `mailroom quota report --json`. Bytes; percent with one decimal, null = unlimited. */
+export interface QuotaReport {
+  users: { address: string; domain: string; used: number; quota: number | null; percent: number | null; messages: number }[];
+  domains: { name: string; used: number; quota: number | null; percent: number | null; users: number; messages: number }[];
+  /** The data directory's space and limits.diskReserve; null when unknown. */
+  disk: { path: string; free: number; total: number; reserve: number; belowReserve: boolean } | null;
 }
 
 export interface NewUserRequest {
@@ -188,6 +198,13 @@ export interface Alias {
   targets: string[];
 }
 
+/** A forwarder: mail for `address` also (keepCopy) or only goes to `targets` outside our domains. */
+export interface Forward {
+  address: string;
+  targets: string[];
+  keepCopy: boolean;
+}
+
 export interface NewAliasRequest {
   address: string;
   /** Addresses, or one comma-separated string as the CLI takes it. */
@@ -199,6 +216,43 @@ export interface DnsRecord {
   name: string;
   value: string;
 }
+
+/** GET /api/v1/domains/{name}/dns/check: present = found as published, wrong = something else is there. */
+export interface DnsRecordCheck extends DnsRecord {
+  status: 'present' | 'missing' | 'wrong';
+  found: string[];
+  error?: string;
+}
+
+// --- The admin's mailbox view (GET /api/v1/users/{address}/folders, .../messages): read-only.
+export interface MailFolder { name: string; specialUse: string | null; messages: number; unseen: number; size: number }
+export interface MailMessageSummary { uid: number; folder: string; from: string | null; subject: string | null; size: number; date: string; flags: string[] }
+export interface MailMessageView extends MailMessageSummary {
+  headers: { name: string; value: string }[];
+  text: string | null;
+  textTruncated: boolean;
+  attachments: { filename: string | null; contentType: string; size: number }[];
+}
+
+// --- GET /api/v1/services: services answering, and the config's listeners accepting connections.
+export interface ServiceStatus {
+  name: 'mail' | 'agent' | 'helper' | 'rspamd' | 'clamd';
+  state: 'up' | 'down';
+  detail: string | null;
+  version: string | null;
+  /** Seconds. */
+  uptime?: number;
+}
+export interface ListenerStatus {
+  name: string;
+  address: string | null;
+  tls: boolean;
+  state: 'listening' | 'closed' | 'disabled';
+  error: string | null;
+  certificateExpires: string | null;
+  tlsError: string | null;
+}
+export interface ServicesReport { services: ServiceStatus[]; listeners: ListenerStatus[]; checkedAt: string }
 
 export interface QueueMessage {
   id: string;
@@ -257,7 +311,7 @@ export type DeliveryEvent =
 
 // ---- alerts and audit ----------------------------------------------------------------------
 
-export type AlertKind = 'disk' | 'smart' | 'raid' | 'queue' | 'certificate' | 'service';
+export type AlertKind = 'disk' | 'smart' | 'raid' | 'queue' | 'certificate' | 'service' | 'acme';
 
 export interface Alert {
   /** Stable per condition, e.g. "disk:/", "smart:/dev/sda", "service:mail". */
@@ -289,4 +343,109 @@ export interface AuditEntry {
   outcome: 'ok' | 'refused' | 'error';
   /** The error code when the outcome is not ok. */
   code?: string;
+}
+
+// ---- TLS certificate (agent/acme) ------------------------------------------------------------
+
+/** The certificate in config tls.cert, as `mailroom tls status --json` prints it. */
+export interface TlsCertificateStatus {
+  file: string;
+  /** The subject's CN. */
+  subject: string;
+  /** DNS names (subjectAltName). */
+  names: string[];
+  /** The issuer's CN. */
+  issuer: string;
+  selfSigned: boolean;
+  notBefore: string;
+  notAfter: string;
+  /** Whole days until notAfter (negative: expired). */
+  daysLeft: number;
+  fingerprint256: string;
+}
+
+/** GET /api/v1/tls: the certificate and the ACME state. */
+export interface TlsStatus {
+  /** null: the file cannot be read (`error` says why). */
+  certificate: TlsCertificateStatus | null;
+  error: string | null;
+  acme: {
+    enabled: boolean;
+    directoryUrl: string;
+    /** The names a new certificate would carry. */
+    names: string[];
+    /** Whether the next scheduled run would renew (fewer than 30 days left, names missing, not from a CA). */
+    renewalDue: boolean;
+    nextRun: string | null;
+    lastAttempt: { at: string; ok: boolean; error: string | null } | null;
+  };
+}
+
+// --- Backups (agent/backup): GET /api/v1/backup, POST /api/v1/backup, GET /api/v1/backup/snapshots
+
+export interface BackupProgressView {
+  percentDone: number;
+  filesDone: number;
+  totalFiles: number;
+  bytesDone: number;
+  totalBytes: number;
+}
+
+/** One backup run of the agent, as the panel and the `backup` websocket channel show it. */
+export interface BackupRun {
+  id: string;
+  trigger: 'manual' | 'scheduled';
+  state: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  progress: BackupProgressView | null;
+  snapshotId: string | null;
+  messages: number | null;
+  dataAdded: number | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface BackupStatusResponse {
+  enabled: boolean;
+  repository: string | null;
+  schedule: string | null;
+  keep: { daily: number; weekly: number; monthly: number };
+  current: BackupRun | null;
+  /** Finished runs since the agent started, newest first. */
+  recent: BackupRun[];
+}
+
+/** GET /api/v1/firewall: the policy from the config, and what the helper has in force. */
+export interface FirewallStatus {
+  policy: { openTcpPorts: number[]; rateLimitedTcpPorts: number[]; ratePerMinute: number; rateBurst: number; adminTcpPorts: number[]; adminNetworks: string[]; sshPort: number | null; sshNetworks: string[] };
+  /** down: the privileged helper does not answer (error says why); nothing else is known. */
+  helper: 'up' | 'down';
+  active: boolean;
+  blocked: { ip: string; timeoutSeconds: number | null; expiresSeconds: number | null }[];
+  /** An applied change that reverts by itself at `deadline` unless confirmed. */
+  pending: { deadline: string; secondsLeft: number } | null;
+  ruleset: string | null;
+  error: string | null;
+}
+
+export interface BackupSnapshotView {
+  id: string;
+  shortId: string;
+  time: string;
+  hostname: string;
+  tags: string[];
+}
+
+/** Updates (agent/updates): a bundle found in updates.bundleDir, verified (or why not). */
+export interface UpdateBundleView { file: string; version: string | null; createdAt: string | null; files: number | null; bytes: number | null; keyId: string | null; newer: boolean; error: { code: string; message: string } | null }
+export interface UpdatePackageView { package: string; from: string | null; to: string | null; origins: string[]; security: boolean; arch: string | null }
+export interface UpdateCheckView { checkedAt: string; running: string; bundles: UpdateBundleView[]; apt: { pending: UpdatePackageView[]; refreshed: boolean; error: { code: string; message: string } | null } | null }
+export interface UpdateRecordView { id: number; kind: 'bundle' | 'apt'; trigger: string; startedAt: string; finishedAt: string | null; fromVersion: string | null; toVersion: string | null; outcome: string; reason: string | null; changes: { package: string; from: string | null; to: string | null }[] }
+/** GET /api/v1/updates */
+export interface UpdatesStatusResponse {
+  running: { version: string; slot: string | null };
+  slots: { active: string | null; slots: { name: string; version: string | null; installedAt: string | null; active: boolean }[] };
+  lastCheck: UpdateCheckView | null;
+  history: UpdateRecordView[];
+  window: { enabled: boolean; cron: string; next: string | null; open: boolean };
 }

@@ -3,8 +3,9 @@
 // message. The panel imports these types; ui/server's hub sends nothing else.
 
 import type { Alert, DeliveryEvent, LogLine, MetricsSample, QueueSummary } from './api-types.js';
+import type { BackupRun } from './api-types.js';
 
-export const WS_CHANNELS = ['metrics', 'logs', 'queue', 'deliveries', 'alerts', 'jobs'] as const;
+export const WS_CHANNELS = ['metrics', 'logs', 'queue', 'deliveries', 'alerts', 'jobs', 'backup'] as const;
 export type WsChannel = (typeof WS_CHANNELS)[number];
 
 /** A long-running job of the agent (backup, update, certificate); none exist yet. */
@@ -28,7 +29,9 @@ export type WsMessage =
   | { type: 'deliveries'; delivery: DeliveryEvent; time: string }
   /** An alert started firing or was resolved. */
   | { type: 'alerts'; alert: Alert }
-  | { type: 'jobs'; job: JobStatus };
+  | { type: 'jobs'; job: JobStatus }
+  /** A backup run started, progressed (at most twice a second) or finished. */
+  | { type: 'backup'; run: BackupRun };
 
 /** From the client: only these channels from now on (an empty list pauses everything). */
 export type WsClientMessage = { type: 'subscribe'; channels: WsChannel[] };

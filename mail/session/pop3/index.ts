@@ -32,6 +32,8 @@ export interface Pop3Service {
   /** Bound addresses by listener name ('pop3', 'pop3s'). */
   readonly addresses: Record<string, { address: string; port: number }>;
   close(drainMs?: number): Promise<void>;
+  /** A renewed certificate: the next STARTTLS/STLS and implicit-TLS handshakes use it; open sessions keep theirs. */
+  setSecureContext(context: tls.SecureContext): void;
 }
 
 export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop3Service> {
@@ -72,5 +74,7 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
     await close(0);
     throw err;
   }
-  return { listeners, addresses, close };
+  // Sessions read deps.tls at STLS time, so replacing it is all STLS needs.
+  const setSecureContext = (next: tls.SecureContext) => { if (deps.tls) deps.tls = next; for (const l of listeners) l.setSecureContext(next); };
+  return { listeners, addresses, close, setSecureContext };
 }

@@ -1,11 +1,13 @@
 // The end of every login path (USER/PASS, AUTH PLAIN): check the password, charge a failure to
 // the client address (AuthPenalty's growing delay, then -ERR [AUTH]), take the mailbox lock
 // (-ERR [IN-USE] while another session has it), and snapshot INBOX for the TRANSACTION state.
+// An address banned for failed logins (mail/auth/ban-list.ts) is refused before the password is
+// looked at, the right one included.
 
 import { normalizeAddress } from '../../../core/address.js';
 import { okLine } from '../../protocol/pop3/response.js';
 import type { Pop3Context } from './context.js';
-import { pop3Errors } from './errors.js';
+import { Pop3Error, pop3Errors } from './errors.js';
 import { Maildrop } from './maildrop.js';
 import { initialState } from './state.js';
 
@@ -15,6 +17,10 @@ export async function login(ctx: Pop3Context, rawName: string, password: string,
   const { deps } = ctx;
   // Whatever happens next, the client starts over with USER or AUTH.
   ctx.state = initialState();
+  if (deps.penalty.isBanned(ctx.remoteAddress)) {
+    ctx.log.info('pop3 login refused, address banned', { method, outcome: 'banned' });
+    throw new Pop3Error('pop3_banned', 'Too many failed logins from your address, try again later', { respCode: 'SYS/TEMP' });
+  }
   const address = normalizeAddress(rawName);
   let user;
   try {

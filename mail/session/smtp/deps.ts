@@ -6,6 +6,8 @@ import type { MessageAuthenticator } from '../../pipeline/message-auth.js';
 import type { MessageSpool } from '../../store/fs/message-spool.js';
 import type { PregreetGate } from '../../pipeline/pregreet-gate.js';
 import type { Directory, MailStore } from '../../store/contracts.js';
+import type { Forwarding } from '../../delivery/forward-delivery.js';
+import type { SieveHook } from '../../delivery/sieve-delivery.js';
 
 export interface SmtpSessionLimits {
   maxMessageSize: number;
@@ -27,6 +29,11 @@ export interface SmtpSessionDeps {
   logger: Logger;
   /** Reverse DNS of clients; null skips it (tests, or no resolver wanted). */
   reverseLookup?: ((ip: string, callback: (err: Error | null, hostnames?: string[]) => void) => void) | null;
+  /**
+   * Addresses banned for failed logins (mail/auth/ban-list.ts), shared with IMAP and POP3: refused
+   * at connect with 421 4.7.0 and at AUTH with 454 4.7.0. Absent: no bans.
+   */
+  bans?: { isBanned(ip: string): boolean } | null;
   /** The pregreet test; absent greets every client at once. */
   pregreet?: PregreetGate | null;
   /**
@@ -45,4 +52,14 @@ export interface SmtpSessionDeps {
   dataChecks?: { checks: readonly Check[]; spool: MessageSpool } | null;
   /** The clock, for the Received header. */
   now?: () => Date;
+  /**
+   * Forwarders and SRS (delivery/forward-*.ts): on the MX, recipients that forward and bounces
+   * to our SRS addresses; on submission, local recipients that forward. Absent or null: none.
+   */
+  forwarding?: Forwarding | null;
+  /**
+   * Sieve on the MX (delivery/sieve-delivery.ts): recipients with an active script get the
+   * message spooled and filed by their script. Absent or null: no Sieve. Submission ignores it.
+   */
+  sieve?: SieveHook | null;
 }

@@ -33,6 +33,10 @@ import { LineEndingScanner } from '../../protocol/smtp/line-ending-scanner.js';
 import { buildReceivedHeader, buildReturnPath } from '../../protocol/smtp/received-header.js';
 import { replyMessage } from '../../protocol/smtp/reply.js';
 import { beginLocalDelivery, uniqueMailboxes, type LocalDelivery } from '../../delivery/local-delivery.js';
+import { QuotaRefusal, refuseOverQuota } from '../../delivery/quota.js';
+import { afterDelivery } from '../../delivery/quota-warnings.js';
+import { beginForwardingDelivery, ForwardRefusal } from '../../delivery/forward-delivery.js';
+import { forwardsOf } from '../../delivery/forward-envelope.js';
 import type { User } from '../../store/contracts.js';
 import type { CheckResult } from '../../pipeline/contracts.js';
 import { AUTHENTICATION_RESULTS, type MessageAuthVerdict } from '../../pipeline/message-auth.js';
@@ -43,6 +47,9 @@ import { combineCheckResults } from '../../pipeline/combine-check-results.js';
 import { dropHeaderFields } from '../../pipeline/header-field-filter.js';
 import { dataChecksLog, runDataChecks, type DataCheckOutcome } from './run-data-checks.js';
 import { checkContext } from './state.js';
+import { listRecipientOf, listsOf } from '../../lists/list-rcpt.js';
+import { beginListDelivery } from '../../lists/list-delivery.js';
+import { ListRefusal } from '../../lists/list-service.js';
 
 type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'failed' | 'refused';
 
@@ -64,6 +71,11 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     const found = addr && tx.phase !== 'idle' ? tx.recipients.get(addr) : undefined;
     if (addr && found) { rcpts.push(addr); users.push(...found); }
   }
+  // Recipients that forward (delivery/forward-plan.ts decided at RCPT): their targets, SRS bounces.
+  const forwarding = ctx.deps.forwarding ?? null;
+  const forwards = forwarding && tx.phase !== 'idle' ? forwardsOf(tx) : null;
+  // A list address is its transaction's only recipient (mail/lists/list-rcpt.ts).
+  const listed = tx.phase !== 'idle' ? listRecipientOf(tx) : null;
   const scanner = new LineEndingScanner();
   let delivery: LocalDelivery | null = null;
   let outcome: Outcome = 'failed';
@@ -93,7 +105,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     finish(null);
     throw new SmtpReplyError('early_data', replies.earlyData());
   }
-  if (users.length === 0) {
+  if (users.length === 0 && !forwards && !listed) {
     // smtp-server only gets here with accepted recipients; an empty list means our state was lost.
     await drain(stream);
     finish(null);
@@ -101,7 +113,7 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
   }
 
   try {
-    delivery = beginLocalDelivery(ctx.deps.mailStore, users);
+    delivery = listed ? beginListDelivery(listsOf(ctx.deps)!, listed, { from, log: state.log }) : forwards ? beginForwardingDelivery(forwarding!, users, forwards, { from, log: state.log }) : beginLocalDelivery(ctx.deps.mailStore, users);
   } catch (err) {
     failure = err;
     await drain(stream);
@@ -135,6 +147,8 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
     if (last.verdict !== 'ok') throw new BodyRefusedError(last.verdict);
     // smtp-server decides "too big" on the bytes it counted; never commit what it will refuse.
     if (stream.sizeExceeded) throw new BodyRefusedError('oversize');
+    // Quotas with the real size, before anything is committed (mail/delivery/quota.ts).
+    await refuseOverQuota(ctx.deps.mailStore, users, Buffer.byteLength(header) + stream.byteLength, { directory: ctx.deps.directory });
     yield* last.chunks;
   }
 
@@ -145,7 +159,9 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
 
   const auth = ctx.deps.inboundAuth ?? null;
   const filters = ctx.deps.dataChecks && ctx.deps.dataChecks.checks.length > 0 ? ctx.deps.dataChecks : null;
-  const spool = auth?.spool ?? filters?.spool ?? null;
+  // Sieve: recipients with an active script need the spooled message (size, header section).
+  const sieve = ctx.deps.sieve ? await ctx.deps.sieve.prepare(tx.phase === 'idle' ? new Map() : tx.recipients, from, state.log) : null;
+  const spool = auth?.spool ?? filters?.spool ?? sieve?.spool ?? null;
   const local = delivery;
   const checkCtx = { ...checkContext(state, session, rcpts), queueId: qid };
   const checkAndDeliver = async () => {
@@ -180,6 +196,11 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
         const own = auth ? dropOurAuthenticationResults(message.open(), ctx.deps.hostname) : message.open();
         yield* drop.length ? dropHeaderFields(own, drop) : own;
       }
+      if (sieve) {
+        const sieved = await sieve.deliver(local, stored, spooled, folder);
+        if (sieved.reject) throw new VerdictRefusal(sieved.reject);
+        return sieved.receipt;
+      }
       return await local.deliver(stored(), folder ? { folder } : {});
     } finally {
       await spooled.dispose();
@@ -191,9 +212,14 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
   try {
     await work;
     outcome = 'delivered';
+    // 80% / 95% quota warnings, after the reply and never failing it.
+    void afterDelivery({ directory: ctx.deps.directory, mailStore: ctx.deps.mailStore, hostname: ctx.deps.hostname, logger: state.log }, users, ctx.inFlight);
   } catch (err) {
     if (err instanceof BodyRefusedError) outcome = err.reason;
     else if (err instanceof VerdictRefusal) { outcome = 'refused'; refusal = err.result; }
+    else if (err instanceof QuotaRefusal) { outcome = 'refused'; refusal = err.result; }
+    else if (err instanceof ForwardRefusal) { outcome = 'refused'; refusal = err.result; }
+    else if (err instanceof ListRefusal) { outcome = 'refused'; refusal = err.result; }
     else failure = err;
   } finally {
     ctx.inFlight.delete(work);

@@ -9,6 +9,9 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { MailroomError } from '../../../core/errors.js';
 import { passThroughSigner } from '../../delivery/message-signer.js';
 import { beginSubmissionDelivery, type SubmissionDelivery } from '../../delivery/submission-delivery.js';
+import { ForwardRefusal } from '../../delivery/forward-delivery.js';
+import type { RecipientForward } from '../../delivery/forward-plan.js';
+import { beginForwardingSubmission, planSubmissionRecipients } from '../../delivery/forward-submission.js';
 import { LineEndingScanner } from '../../protocol/smtp/line-ending-scanner.js';
 import { buildReceivedHeader, buildReturnPath } from '../../protocol/smtp/received-header.js';
 import { replyMessage, type SmtpReply } from '../../protocol/smtp/reply.js';
@@ -31,7 +34,7 @@ class HeaderFromRefusedError extends MailroomError {
   }
 }
 
-type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'from-not-owned' | 'failed';
+type Outcome = 'delivered' | 'oversize' | 'smuggling' | 'bare-cr' | 'early-data' | 'from-not-owned' | 'refused' | 'failed';
 
 export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
   const state = stateOf(ctx, session);
@@ -41,10 +44,18 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
   const from = tx.phase === 'idle' ? '' : tx.from;
   const local: User[] = [];
   const foreign: string[] = [];
+  // Local recipients that forward (delivery/forward-submission.ts): their targets and copies.
+  let forward: RecipientForward | null = null;
+  let planFailure: { err: unknown } | null = null;
+  const recipientCount = tx.phase === 'idle' ? 0 : [...tx.recipients.values()].reduce((n, users) => n + Math.max(1, users.length), 0);
   if (tx.phase !== 'idle') {
-    for (const [addr, users] of tx.recipients) {
-      if (users.length > 0) local.push(...users);
-      else foreign.push(addr);
+    try {
+      const planned = await planSubmissionRecipients(ctx.deps.forwarding ?? null, tx.recipients);
+      local.push(...planned.local);
+      foreign.push(...planned.foreign);
+      forward = planned.forward;
+    } catch (err) {
+      planFailure = { err };
     }
   }
   const scanner = new LineEndingScanner();
@@ -52,6 +63,7 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
   let outcome: Outcome = 'failed';
   let failure: unknown = null;
   let refusal: HeaderFromRefusedError | null = null;
+  let forwardRefusal: ForwardRefusal | null = null;
   let delivery: SubmissionDelivery | null = null;
   let queueId: string | null = null;
 
@@ -60,11 +72,11 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
     state.tx = { phase: 'idle' };
     state.log.info('message', {
       qid, queueId, from, user: user?.address ?? null, local: local.length, foreign: foreign.length, size: stream.byteLength,
-      ms: Date.now() - started, outcome, ...(refusal ? { reason: refusal.reason } : {}), ...(failure ? { err: failure } : {}),
+      ms: Date.now() - started, outcome, ...(refusal ? { reason: refusal.reason } : {}), ...(forwardRefusal ? { reason: forwardRefusal.result.reason } : {}), ...(failure ? { err: failure } : {}),
     });
   };
 
-  if (state.dataRefused || !user || (local.length === 0 && foreign.length === 0)) {
+  if (state.dataRefused || !user || (local.length === 0 && foreign.length === 0 && !forward && !planFailure)) {
     await drain(stream);
     outcome = state.dataRefused ? 'early-data' : 'failed';
     finish(null);
@@ -74,7 +86,11 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
   }
 
   try {
-    delivery = beginSubmissionDelivery({ mailStore: ctx.deps.mailStore, queue: deps.queue }, { from, localUsers: local, foreign });
+    if (planFailure) throw planFailure.err;
+    const forwarding = ctx.deps.forwarding ?? null;
+    delivery = forward && forwarding
+      ? beginForwardingSubmission(forwarding, { from, local, foreign, forward }, state.log)
+      : beginSubmissionDelivery({ mailStore: ctx.deps.mailStore, queue: deps.queue }, { from, localUsers: local, foreign });
   } catch (err) {
     failure = err;
     await drain(stream);
@@ -92,7 +108,7 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
     protocol: (session.openingCommand === 'EHLO' ? 'ESMTP' : 'SMTP') + (state.tls || session.secure ? 'SA' : 'A'),
     tls: session.tlsOptions ? { version: session.tlsOptions.version, cipher: session.tlsOptions.standardName || session.tlsOptions.name } : null,
     queueId: id,
-    recipient: local.length + foreign.length === 1 ? (foreign[0] ?? [...(tx.phase === 'idle' ? [] : tx.recipients.keys())][0] ?? null) : null,
+    recipient: recipientCount === 1 ? (foreign[0] ?? [...(tx.phase === 'idle' ? [] : tx.recipients.keys())][0] ?? null) : null,
     date: ctx.deps.now?.() ?? new Date(),
   });
 
@@ -138,6 +154,7 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
   } catch (err) {
     if (err instanceof BodyRefusedError) outcome = err.reason;
     else if (err instanceof HeaderFromRefusedError) { outcome = 'from-not-owned'; refusal = err; }
+    else if (err instanceof ForwardRefusal) { outcome = 'refused'; forwardRefusal = err; }
     else failure = err;
   } finally {
     ctx.inFlight.delete(work);
@@ -152,11 +169,13 @@ export async function onSubmissionData(deps: SubmissionDeps, ctx: SessionContext
 
   switch (outcome) {
     case 'delivered':
-      deps.rateLimit.record(user.id, local.length + foreign.length);
+      deps.rateLimit.record(user.id, recipientCount);
       if (queueId) deps.onQueued?.();
       return replyMessage(submissionReplies.queued(id));
     case 'from-not-owned':
       throw new SmtpReplyError('header_from_not_owned', refusal!.reply);
+    case 'refused':
+      throw new SmtpReplyError('message_refused', replyForCheck(forwardRefusal!.result) ?? replies.temporaryFailure());
     case 'smuggling':
       throw new SmtpReplyError('smuggling', replies.smuggling());
     case 'bare-cr':

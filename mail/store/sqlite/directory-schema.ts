@@ -38,6 +38,14 @@ const STEPS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN scram TEXT;
   `,
+  // Per-domain quota: bytes all the domain's users may hold together; NULL = unlimited.
+  `
+  ALTER TABLE domains ADD COLUMN quota INTEGER;
+  `,
+  // A disabled account cannot log in (its mail is still accepted); ms since the epoch, NULL = enabled.
+  `
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  `,
 ];
 
 export function migrateDirectory(db: Db): void {

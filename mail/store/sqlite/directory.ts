@@ -10,11 +10,13 @@ import type { Alias, Directory, Domain, MailStore, Resolution, User, UserId } fr
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { migrateDirectory } from './directory-schema.js';
+import { migrateQuota } from './quota-schema.js';
 import { normalizeCatchAll, normalizeDomain, parseAddress, type ParsedAddress } from '../../../core/address.js';
 import { ConflictError, InputError, NotFoundError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, needsRehash, verifyDummy, verifyPassword, type ScryptParams } from '../../auth/password-hash.js';
 import { checkPasswordStrength } from '../../auth/password-policy.js';
+import type { CredentialCache } from '../../auth/credential-cache.js';
 import { deriveScramCredentials, encodeScramCredentials } from '../../auth/scram-sha256.js';
 
 /** Alias chains longer than this are cut; real setups nest two or three deep. */
@@ -29,6 +31,13 @@ export interface SqliteDirectoryOptions {
   logger: Logger;
   /** Password hashing cost; tests lower it, production keeps the default. */
   passwordParams?: ScryptParams;
+  /**
+   * Recently verified passwords, so a repeated login skips scrypt (mail/auth/credential-cache.ts).
+   * Absent: every login pays the hash, as before. The daemon passes one; the CLI does not.
+   */
+  credentialCache?: CredentialCache | null;
+  /** The slow check of a password against its stored hash; tests count its calls. */
+  checkPasswordHash?: (password: string, stored: string) => Promise<boolean>;
 }
 
 interface UserRow {
@@ -39,12 +48,13 @@ interface UserRow {
   scram: string | null;
   quota: number | null;
   created_at: number;
+  disabled_at: number | null;
 }
 
 type Entry = { kind: 'user'; user: User } | { kind: 'alias'; address: string; targets: string[] };
 
 function toUser(row: UserRow): User {
-  return { id: row.id, address: row.address, quota: row.quota, createdAt: new Date(row.created_at) };
+  return { id: row.id, address: row.address, quota: row.quota, createdAt: new Date(row.created_at), disabledAt: row.disabled_at === null ? null : new Date(row.disabled_at) };
 }
 
 function requireAddress(input: string): ParsedAddress {
@@ -82,6 +92,8 @@ export class SqliteDirectory implements Directory {
   private readonly mailStore: MailStore;
   private readonly logger: Logger;
   private readonly passwordParams: ScryptParams;
+  private readonly credentialCache: CredentialCache | null;
+  private readonly checkPasswordHash: (password: string, stored: string) => Promise<boolean>;
   private readonly statements = new Map<string, Statement>();
 
   constructor(options: SqliteDirectoryOptions) {
@@ -89,7 +101,10 @@ export class SqliteDirectory implements Directory {
     this.mailStore = options.mailStore;
     this.logger = options.logger;
     this.passwordParams = options.passwordParams ?? DEFAULT_SCRYPT_PARAMS;
+    this.credentialCache = options.credentialCache ?? null;
+    this.checkPasswordHash = options.checkPasswordHash ?? verifyPassword;
     migrateDirectory(this.db);
+    migrateQuota(this.db);
   }
 
   // ---- domains -----------------------------------------------------------------------------
@@ -169,6 +184,7 @@ export class SqliteDirectory implements Directory {
       this.checkUserRemovable(parsed.address);
       this.sql('DELETE FROM users WHERE id = ?').run(row.id);
     }).immediate();
+    this.credentialCache?.forget(row.id);
     this.logger.info('user removed', { address: row.address, userId: row.id });
     return toUser(row);
   }
@@ -216,17 +232,48 @@ export class SqliteDirectory implements Directory {
       await verifyDummy(password, this.passwordParams);
       return null;
     }
-    if (!(await verifyPassword(password, row.password_hash))) return null;
+    // The cache is asked only for an enabled account, on the row just read: a disabled one
+    // always pays the full hash, so it costs and answers the same as a wrong password.
+    const disabled = row.disabled_at !== null;
+    const cached = !disabled && this.credentialCache !== null && this.credentialCache.matches(row.id, row.password_hash, password);
+    if (!cached && !(await this.checkPasswordHash(password, row.password_hash))) return null;
+    // Checked after the hash so a disabled account costs the same and answers the same as a
+    // wrong password: a caller cannot tell, only the log says why.
+    if (disabled) {
+      this.credentialCache?.forget(row.id);
+      this.logger.info('login refused: account disabled', { address: row.address, userId: row.id, outcome: 'disabled' });
+      return null;
+    }
+    if (cached) return toUser(row);
     // SCRAM first: both updates are conditional on the hash they read.
     if (row.scram === null) await this.addScram(row, password);
-    if (needsRehash(row.password_hash, this.passwordParams)) await this.rehash(row, password);
+    const currentHash = needsRehash(row.password_hash, this.passwordParams) ? await this.rehash(row, password) : row.password_hash;
+    // Only now, after a successful check: a failed one is never remembered.
+    this.credentialCache?.remember(row.id, currentHash, password);
     return toUser(row);
   }
 
   async getScramCredentials(address: string): Promise<{ user: User; scram: string } | null> {
     const parsed = parseAddress(address);
     const row = parsed ? this.userRow(parsed.address) : undefined;
+    if (row && row.disabled_at !== null) {
+      // The mechanism then runs its exchange with made-up keys and fails like a wrong password.
+      this.logger.info('login refused: account disabled', { address: row.address, userId: row.id, outcome: 'disabled' });
+      return null;
+    }
     return row && row.scram !== null ? { user: toUser(row), scram: row.scram } : null;
+  }
+
+  async setDisabled(address: string, disabled: boolean): Promise<User> {
+    const parsed = requireAddress(address);
+    // COALESCE keeps the first disabling time when disabled twice.
+    const changed = this.sql('UPDATE users SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END WHERE address = ?')
+      .run(disabled ? 1 : 0, Date.now(), parsed.address).changes;
+    if (changed === 0) throw new NotFoundError('unknown_user', `no user ${parsed.address}`);
+    this.logger.info(disabled ? 'user disabled' : 'user enabled', { address: parsed.address });
+    const row = this.userRow(parsed.address)!;
+    if (disabled) this.credentialCache?.forget(row.id);
+    return toUser(row);
   }
 
   /** Accounts from before SCRAM get their keys at the first password login, while the password is at hand. */
@@ -239,15 +286,53 @@ export class SqliteDirectory implements Directory {
     }
   }
 
-  /** Upgrades a hash made with older, cheaper parameters while the password is at hand. */
-  private async rehash(row: UserRow, password: string): Promise<void> {
+  /**
+   * Upgrades a hash made with older, cheaper parameters while the password is at hand. Returns
+   * the hash the row holds for this password afterwards (the old one if the upgrade lost).
+   */
+  private async rehash(row: UserRow, password: string): Promise<string> {
     try {
       const passwordHash = await hashPassword(password, this.passwordParams);
       // Only if unchanged meanwhile: a concurrent `user passwd` wins.
-      this.sql('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(passwordHash, row.id, row.password_hash);
+      const changed = this.sql('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(passwordHash, row.id, row.password_hash).changes;
+      return changed === 1 ? passwordHash : row.password_hash;
     } catch (err) {
       this.logger.warn('password rehash failed', { userId: row.id, err });
+      return row.password_hash;
     }
+  }
+
+  // ---- quotas beyond the account's own -----------------------------------------------------
+
+  async getDomainQuota(name: string): Promise<number | null> {
+    const domain = requireDomain(name);
+    const row = this.sql('SELECT quota FROM domains WHERE name = ?').get(domain) as { quota: number | null } | undefined;
+    if (!row) throw new NotFoundError('unknown_domain', `domain ${domain} does not exist`);
+    return row.quota;
+  }
+
+  async setDomainQuota(name: string, quota: number | null): Promise<void> {
+    const domain = requireDomain(name);
+    const value = requireQuota(quota);
+    const changed = this.sql('UPDATE domains SET quota = ? WHERE name = ?').run(value, domain).changes;
+    if (changed === 0) throw new NotFoundError('unknown_domain', `domain ${domain} does not exist`);
+    this.logger.info('domain quota changed', { domain, quota: value });
+  }
+
+  async swapQuotaWarningLevel(userId: UserId, level: number): Promise<number> {
+    // Nearly always unchanged: answered by a plain read, without taking the write lock.
+    const current = this.sql('SELECT level FROM quota_warnings WHERE user_id = ?').get(userId) as { level: number } | undefined;
+    if ((current?.level ?? 0) === level) return level;
+    // One IMMEDIATE transaction: two deliveries finishing at once must not both see the old level.
+    return this.db.transaction((): number => {
+      const row = this.sql('SELECT level FROM quota_warnings WHERE user_id = ?').get(userId) as { level: number } | undefined;
+      const previous = row?.level ?? 0;
+      if (previous !== level && this.sql('SELECT 1 FROM users WHERE id = ?').get(userId)) {
+        this.sql('INSERT INTO quota_warnings (user_id, level, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at')
+          .run(userId, level, Date.now());
+      }
+      return previous;
+    }).immediate();
   }
 
   // ---- aliases -----------------------------------------------------------------------------

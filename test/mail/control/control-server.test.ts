@@ -10,7 +10,7 @@ import { silentLogger } from '../../../core/log.js';
 import { ControlClient, ControlError, ControlUnavailableError } from '../../../mail/control/control-client.js';
 import type { ControlEvent } from '../../../mail/control/control-protocol.js';
 import { startControlServer } from '../../../mail/control/control-server.js';
-import { domainRecords } from '../../../cli/commands/dns-records.js';
+import { domainRecords } from '../../../mail/dns/dns-records.js';
 import { chunks, readAll } from '../store/store-fixture.js';
 import { logLine, openControlFixture, PASSWORD, type ControlFixture } from './control-fixture.js';
 

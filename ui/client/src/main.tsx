@@ -17,12 +17,27 @@ import { Domains } from './pages/domains.js';
 import { Login } from './pages/login.js';
 import { Logs } from './pages/logs.js';
 import { Queue } from './pages/queue.js';
+import { Quota } from './pages/quota.js';
+import { Firewall } from './pages/firewall.js';
 import { Services } from './pages/services.js';
+import { Mailbox } from './pages/mailbox.js';
+import { Backup } from './pages/backup.js';
+import { Tls } from './pages/tls.js';
+import { Updates } from './pages/updates.js';
 import { Users } from './pages/users.js';
+import { Forwards } from './pages/forwards.js';
+import { Lists } from './pages/lists.js';
 import { PAGE_TITLES, PAGES, pageFromHash, type Page } from './routes.js';
 
 const PAGE_COMPONENTS: Record<Page, FunctionComponent> = {
   dashboard: Dashboard, domains: Domains, users: Users, aliases: Aliases, queue: Queue, logs: Logs, services: Services,
+  mailbox: Mailbox, backup: Backup,
+  firewall: Firewall,
+  quota: Quota,
+  tls: Tls,
+  updates: Updates,
+  forwards: Forwards,
+  lists: Lists,
 };
 
 /** Whether this browser was signed in before: only then ask the agent, so a first visit shows the login without a 401. */

@@ -3,12 +3,19 @@
 
 import type { MessageKey } from './i18n.js';
 
-export const PAGES = ['dashboard', 'domains', 'users', 'aliases', 'queue', 'logs', 'services'] as const;
+export const PAGES = ['dashboard', 'domains', 'users', 'mailbox', 'aliases', 'forwards', 'lists', 'queue', 'logs', 'services', 'backup', 'firewall', 'quota', 'tls', 'updates'] as const;
 export type Page = (typeof PAGES)[number];
 
 export const PAGE_TITLES: Record<Page, MessageKey> = {
   dashboard: 'nav.dashboard', domains: 'nav.domains', users: 'nav.users', aliases: 'nav.aliases',
   queue: 'nav.queue', logs: 'nav.logs', services: 'nav.services',
+  mailbox: 'nav.mailbox', backup: 'nav.backup',
+  firewall: 'nav.firewall',
+  quota: 'nav.quota',
+  tls: 'nav.tls',
+  updates: 'nav.updates',
+  forwards: 'nav.forwards',
+  lists: 'nav.lists',
 };
 
 export function pageFromHash(hash: string): Page {
