@@ -4,7 +4,7 @@
 import type { SecureContext } from 'node:tls';
 import type { Logger } from '../../../core/log.js';
 import type { AuthPenalty } from '../../auth/auth-penalty.js';
-import type { Directory, MailStore } from '../../store/contracts.js';
+import type { Directory, MailStore, SharedFolderResolver } from '../../store/contracts.js';
 
 export interface ImapLimits {
   /** Longest command line (literals excluded). */
@@ -43,6 +43,10 @@ export interface ImapDeps {
   now?: () => Date;
   /** The package version, for the ID response; the composition root reads it. */
   version?: string;
+  /** Free space in the data directory and the reserve below which APPEND is refused (limits.diskReserve). */
+  diskSpace?: { freeBytes(): Promise<number>; reserve: number } | null;
+  /** Folders others let an account read (list archives), under "Shared/" (shared-folders.ts); null: no shared namespace. */
+  sharedFolders?: SharedFolderResolver | null;
 }
 
 /** Shared by the plain and TLS listeners: how many sessions each account has open. */

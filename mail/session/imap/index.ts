@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import type { Logger } from '../../../core/log.js';
 import type { AuthPenalty } from '../../auth/auth-penalty.js';
 import { ImapListener } from '../../listener/imap-listener.js';
-import type { Directory, MailStore } from '../../store/contracts.js';
+import type { Directory, MailStore, SharedFolderResolver } from '../../store/contracts.js';
 import type { ImapDeps, ImapLimits, SpamLearner } from './deps.js';
 import { PerUserSessionCounter } from './user-session-counter.js';
 
@@ -26,8 +26,12 @@ export interface ImapServiceOptions {
   authPenalty: AuthPenalty;
   /** The package version, for ID. */
   version?: string;
+  /** APPEND is refused below the free-space reserve (ImapDeps.diskSpace). */
+  diskSpace?: ImapDeps['diskSpace'];
   /** Teaches the spam filter from filing into and out of Junk. */
   spamLearner?: SpamLearner | null;
+  /** Folders others let an account read (list archives), under "Shared/" (ImapDeps.sharedFolders). */
+  sharedFolders?: SharedFolderResolver | null;
   /** Tests record the penalty instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -39,6 +43,8 @@ export interface ImapService {
   /** Sessions each account has open (both listeners). */
   readonly userSessions: PerUserSessionCounter;
   close(drainMs?: number): Promise<void>;
+  /** A renewed certificate: the next STARTTLS/STLS and implicit-TLS handshakes use it; open sessions keep theirs. */
+  setSecureContext(context: tls.SecureContext): void;
 }
 
 export async function startImapService(options: ImapServiceOptions): Promise<ImapService> {
@@ -66,7 +72,9 @@ export async function startImapService(options: ImapServiceOptions): Promise<Ima
     userSessions,
     ...(options.version !== undefined ? { version: options.version } : {}),
     ...(options.spamLearner ? { spamLearner: options.spamLearner } : {}),
+    ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.sharedFolders ? { sharedFolders: options.sharedFolders } : {}),
   };
   const connectionLimits = { connectionsPerIp: limits.connectionsPerIp, maxConnections: limits.maxConnections };
   const listeners: ImapListener[] = [];
@@ -91,5 +99,7 @@ export async function startImapService(options: ImapServiceOptions): Promise<Ima
     await close(0);
     throw err;
   }
-  return { listeners, addresses, userSessions, close };
+  // Sessions read deps.tls at STARTTLS time, so replacing it is all STARTTLS needs.
+  const setSecureContext = (next: tls.SecureContext) => { if (deps.tls) deps.tls = next; for (const l of listeners) l.setSecureContext(next); };
+  return { listeners, addresses, userSessions, close, setSecureContext };
 }

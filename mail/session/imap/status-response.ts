@@ -7,11 +7,12 @@ import type { ImapContext } from './context.js';
 import { wireFolderName } from './folder-names.js';
 import { storeError } from './store-errors.js';
 
-export async function statusResponse(ctx: ImapContext, folder: Folder, items: readonly StatusItem[]): Promise<Buffer[]> {
+/** `displayName`: the name the client used when it is not the store's (a shared folder's "Shared/..."). */
+export async function statusResponse(ctx: ImapContext, folder: Folder, items: readonly StatusItem[], displayName?: string): Promise<Buffer[]> {
   const values: string[] = [];
   for (const item of items) values.push(`${item} ${await statusValue(ctx, folder, item)}`);
   return new ResponseBuilder(ctx.writerOptions())
-    .raw('* STATUS ').string(wireFolderName(ctx, folder.name)).sp()
+    .raw('* STATUS ').string(wireFolderName(ctx, displayName ?? folder.name)).sp()
     .raw(`(${values.join(' ')})`).crlf().chunks();
 }
 

@@ -1,7 +1,8 @@
 // APPEND (RFC 9051 6.3.12) with UIDPLUS (RFC 4315 APPENDUID) and APPENDLIMIT (RFC 7889).
 //
 // begin() refuses before a single octet is read: a missing mailbox is NO [TRYCREATE], a message
-// that would take the account past its quota NO [OVERQUOTA], one above the APPENDLIMIT NO
+// that would take the account (or its domain) past its quota NO [OVERQUOTA], and so does any
+// APPEND while the disk is below limits.diskReserve; one above the APPENDLIMIT NO
 // [TOOBIG], an empty one NO (like Dovecot: a zero-octet message is not a message, and accepting
 // it would only leave clients an unreadable entry), \Recent or an unknown system flag BAD. Then
 // the message streams into a store delivery transaction (the same durable path SMTP uses) and
@@ -15,6 +16,30 @@ import type { CommandOf } from '../../../protocol/imap/index.js';
 import type { DeliveryTransaction, User } from '../../../store/contracts.js';
 import { ChunkQueue } from '../selected/chunk-queue.js';
 import { checkStorableFlags } from '../selected/flag-responses.js';
+import { judgeUser } from '../../../delivery/quota.js';
+import { afterDelivery } from '../../../delivery/quota-warnings.js';
+import { folderNameFromClient } from '../folder-names.js';
+import { refuseSharedTarget } from '../shared-folders.js';
+
+/**
+ * Below limits.diskReserve APPEND is NO [OVERQUOTA], as Dovecot answers a full disk: clients show
+ * it as "no room" and stop retrying the same APPEND, which is what the user needs to see (LIMIT
+ * means an implementation limit such as too many flags, which a full disk is not).
+ */
+async function refuseBelowDiskReserve(ctx: ImapContext): Promise<void> {
+  const disk = ctx.deps.diskSpace;
+  if (!disk) return;
+  let free: number;
+  try {
+    free = await disk.freeBytes();
+  } catch (err) {
+    throw imapErrors.temporary(err);
+  }
+  if (free < disk.reserve) {
+    ctx.log.warn('APPEND refused: disk below the reserve', { free, reserve: disk.reserve, outcome: 'disk-reserve' });
+    throw new ImapCommandError('imap_disk_reserve', 'Not enough disk space on the server', { responseCode: 'OVERQUOTA' });
+  }
+}
 
 async function currentUser(ctx: ImapContext, user: User): Promise<User> {
   // The quota may have changed since login; the directory has the current one.
@@ -30,6 +55,7 @@ class StoreAppendSink implements AppendSink {
     private readonly ctx: ImapContext,
     private readonly tx: DeliveryTransaction,
     private readonly folder: { name: string; uidValidity: number },
+    private readonly user: User,
   ) {
     this.writing = tx.writeBody(this.body);
     // Failures are reported by end(); until then the rest of the literal is read and dropped.
@@ -53,6 +79,8 @@ class StoreAppendSink implements AppendSink {
         this.ctx.log.warn('APPEND target vanished; message kept in another folder', { folder: this.folder.name, storedIn: copy.folder });
         return ok('Append completed (the mailbox was deleted meanwhile; the message is in INBOX)');
       }
+      // 80% / 95% warnings count the user's own APPENDs too (as Dovecot's quota_warning does).
+      void afterDelivery({ directory: this.ctx.deps.directory, mailStore: this.ctx.deps.mailStore, hostname: this.ctx.deps.hostname, logger: this.ctx.log }, [this.user]);
       return ok('Append completed', `APPENDUID ${this.folder.uidValidity} ${copy.uid}`);
     } catch (err) {
       await this.tx.abort().catch(() => undefined);
@@ -83,14 +111,17 @@ export const APPEND: AppendSpec = {
     }
     const store = ctx.deps.mailStore;
     const folder = await store.getFolder(state.user.id, cmd.mailbox);
+    // Not into a shared folder (NOPERM), and no TRYCREATE in the shared namespace: CREATE would fail.
+    if (!folder) await refuseSharedTarget(ctx, state.user, folderNameFromClient(cmd.mailbox));
+    else await refuseSharedTarget(ctx, state.user, folder.name, async () => true);
     if (!folder) throw imapErrors.tryCreate();
     const user = await currentUser(ctx, state.user);
-    if (user.quota !== null) {
-      const usage = await store.usage(user.id);
-      if (usage.bytes + size > user.quota) throw imapErrors.overQuota();
-    }
+    // The account's quota and its domain's (mail/delivery/quota.ts): any "no room" is OVERQUOTA.
+    const verdict = await judgeUser(store, user, size, { directory: ctx.deps.directory });
+    if (verdict.kind !== 'fits') throw imapErrors.overQuota();
+    await refuseBelowDiskReserve(ctx);
     const tx = store.beginDelivery(cmd.internalDate ? { internalDate: cmd.internalDate } : {});
     tx.addRecipient({ userId: user.id, folder: folder.name, flags: [...cmd.flags] });
-    return new StoreAppendSink(ctx, tx, { name: folder.name, uidValidity: folder.uidValidity });
+    return new StoreAppendSink(ctx, tx, { name: folder.name, uidValidity: folder.uidValidity }, user);
   },
 };

@@ -7,6 +7,7 @@ import { decodeSaslPlain } from '../../../protocol/pop3/sasl-plain.js';
 import { logIn } from '../account-login.js';
 import { NOT_AUTHENTICATED } from '../command-states.js';
 import type { CommandSpec } from '../context.js';
+import { refuseWhileBanned } from './login.js';
 import { ImapCommandError, imapErrors } from '../errors.js';
 
 const cancelled = () => new ImapCommandError('imap_auth_cancelled', 'Authentication cancelled', { status: 'BAD' });
@@ -16,6 +17,7 @@ export const AUTHENTICATE: CommandSpec<'AUTHENTICATE'> = {
   async run(ctx, cmd) {
     if (cmd.mechanism !== 'PLAIN') throw new ImapCommandError('imap_auth_mechanism', 'Unsupported authentication mechanism');
     if (!ctx.passwordsAllowed()) throw imapErrors.needsTls();
+    refuseWhileBanned(ctx);
     let response = cmd.initialResponse;
     if (response === undefined) {
       const line = await ctx.readAuthenticateLine('');

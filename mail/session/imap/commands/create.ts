@@ -6,6 +6,7 @@ import { AUTHENTICATED, sessionUser } from '../command-states.js';
 import { ok, type CommandSpec } from '../context.js';
 import { ImapCommandError, imapErrors } from '../errors.js';
 import { folderNameFromClient } from '../folder-names.js';
+import { inSharedNamespace, sharedErrors } from '../shared-folders.js';
 import { storeError } from '../store-errors.js';
 
 export const CREATE: CommandSpec<'CREATE'> = {
@@ -14,6 +15,7 @@ export const CREATE: CommandSpec<'CREATE'> = {
     const user = sessionUser(ctx);
     const name = folderNameFromClient(cmd.mailbox);
     if (name === 'INBOX') throw imapErrors.alreadyExists();
+    if (inSharedNamespace(ctx, name)) throw sharedErrors.reserved();
     if (cmd.specialUse.length > 1) throw new ImapCommandError('imap_use_attr', 'One special use per mailbox', { responseCode: 'USEATTR' });
     const specialUse = cmd.specialUse[0] ?? null;
     try {

@@ -6,6 +6,7 @@ import { AUTHENTICATED, sessionUser, type OneMailboxCommand } from '../command-s
 import { ok, type CommandSpec } from '../context.js';
 import { ImapCommandError } from '../errors.js';
 import { folderNameFromClient } from '../folder-names.js';
+import { refuseSharedTarget } from '../shared-folders.js';
 import { storeError } from '../store-errors.js';
 import { endSessionIfSelectedFolderGone } from './selected-folder-gone.js';
 
@@ -15,6 +16,7 @@ export const DELETE: CommandSpec<'DELETE'> = {
     const user = sessionUser(ctx);
     const name = folderNameFromClient(cmd.mailbox);
     if (name === 'INBOX') throw new ImapCommandError('imap_mailbox_protected', 'INBOX cannot be deleted');
+    await refuseSharedTarget(ctx, user, name, async () => (await ctx.deps.mailStore.getFolder(user.id, name)) !== null);
     try {
       await ctx.deps.mailStore.deleteFolder(user.id, name);
     } catch (err) {

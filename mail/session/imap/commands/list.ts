@@ -6,6 +6,7 @@
 //
 // The store creates parents with their children, so every level of the hierarchy is a real,
 // selectable folder: no \Noselect placeholders, and `%` needs no special parent handling.
+// The shared namespace (list archives) follows the personal folders (list-shared.ts).
 
 import { ResponseBuilder, formatUntagged } from '../../../protocol/imap/index.js';
 import type { Folder } from '../../../store/contracts.js';
@@ -16,6 +17,7 @@ import { HIERARCHY_SEPARATOR, isDescendant, wireFolderName } from '../folder-nam
 import { ListPattern } from '../list-pattern.js';
 import { statusResponse } from '../status-response.js';
 import { storeError } from '../store-errors.js';
+import { sendSharedList } from './list-shared.js';
 
 /** Pattern characters with wildcards one LIST may ask us to walk for every folder. */
 const MAX_WILDCARD_PATTERN = 1024;
@@ -87,6 +89,7 @@ export const LIST: CommandSpec<'LIST'> = {
         await ctx.send(await statusResponse(ctx, folder, cmd.returnOptions.status));
       }
     }
+    await sendSharedList(ctx, cmd, matchers, folders);
     return ok('LIST completed');
   },
 };

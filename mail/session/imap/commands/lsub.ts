@@ -6,6 +6,7 @@ import { AUTHENTICATED } from '../command-states.js';
 import { ok, type CommandSpec } from '../context.js';
 import { HIERARCHY_SEPARATOR } from '../folder-names.js';
 import { compilePatterns, listFolders, listLine } from './list.js';
+import { sendSharedLsub } from './list-shared.js';
 
 export const LSUB: CommandSpec<'LSUB'> = {
   states: AUTHENTICATED,
@@ -30,6 +31,7 @@ export const LSUB: CommandSpec<'LSUB'> = {
         await ctx.send(listLine(ctx, 'LSUB', ['\\Noselect'], parent));
       }
     }
+    await sendSharedLsub(ctx, matcher!, folders);
     return ok('LSUB completed');
   },
 };

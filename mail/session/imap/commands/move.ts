@@ -9,6 +9,8 @@ import { resolveMessages } from '../selected/sequence-resolve.js';
 import { refusingAsImap } from '../selected/store-errors.js';
 import { trainOnFiling } from '../selected/spam-training.js';
 import { copyUidCode } from './copy.js';
+import { folderNameFromClient } from '../folder-names.js';
+import { refuseSharedTarget } from '../shared-folders.js';
 
 export const MOVE: CommandSpec<'MOVE'> = {
   states: ['selected'],
@@ -17,6 +19,7 @@ export const MOVE: CommandSpec<'MOVE'> = {
     const view = writableMailbox(ctx, 'MOVE');
     const { uids } = resolveMessages(view, cmd.sequenceSet, cmd.uid);
     if (uids.length === 0) return ok('Move completed');
+    await refuseSharedTarget(ctx, view.user, folderNameFromClient(cmd.mailbox), async () => (await ctx.deps.mailStore.getFolder(view.user.id, cmd.mailbox)) !== null);
     const result = await refusingAsImap(() => ctx.deps.mailStore.moveMessages(view.userId, view.folder, uids, cmd.mailbox));
     const learner = ctx.deps.spamLearner;
     if (learner) void trainOnFiling({ learner, store: ctx.deps.mailStore, logger: ctx.log }, view.userId, view.folder, cmd.mailbox, result);

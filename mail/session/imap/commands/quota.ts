@@ -10,6 +10,7 @@ import { ok, type CommandSpec, type ImapContext } from '../context.js';
 import { ImapCommandError, imapErrors } from '../errors.js';
 import { folderNameFromClient, wireFolderName } from '../folder-names.js';
 import { storeError } from '../store-errors.js';
+import { resolveShared, sharedDisplayName } from '../shared-folders.js';
 
 const ROOT = '';
 
@@ -54,6 +55,12 @@ export const GETQUOTAROOT: CommandSpec<'GETQUOTAROOT'> = {
   async run(ctx, cmd: OneMailboxCommand) {
     const user = sessionUser(ctx);
     const name = folderNameFromClient(cmd.mailbox);
+    // A shared folder counts against its owner, not against any quota root of the reader.
+    const shared = await resolveShared(ctx, user, name);
+    if (shared) {
+      await ctx.send(new ResponseBuilder(ctx.writerOptions()).raw('* QUOTAROOT ').string(wireFolderName(ctx, sharedDisplayName(shared))).crlf().chunks());
+      return ok('GETQUOTAROOT completed');
+    }
     let folder;
     try {
       folder = await ctx.deps.mailStore.getFolder(user.id, name);

@@ -6,6 +6,7 @@
 import { AUTHENTICATED, sessionUser } from '../command-states.js';
 import { ok, type CommandSpec } from '../context.js';
 import { folderNameFromClient } from '../folder-names.js';
+import { inSharedNamespace, refuseSharedTarget, sharedErrors } from '../shared-folders.js';
 import { storeError } from '../store-errors.js';
 import { endSessionIfSelectedFolderGone } from './selected-folder-gone.js';
 
@@ -15,6 +16,9 @@ export const RENAME: CommandSpec<'RENAME'> = {
     const user = sessionUser(ctx);
     const from = folderNameFromClient(cmd.from);
     const to = folderNameFromClient(cmd.to);
+    // Shared folders are not ours to rename, nor is their namespace ours to rename into.
+    await refuseSharedTarget(ctx, user, from, async () => (await ctx.deps.mailStore.getFolder(user.id, from)) !== null);
+    if (inSharedNamespace(ctx, to)) throw sharedErrors.reserved();
     try {
       await ctx.deps.mailStore.renameFolder(user.id, from, to);
     } catch (err) {

@@ -13,6 +13,8 @@
 //   QRESYNC: * VANISHED (EARLIER) ..., * n FETCH (UID FLAGS MODSEQ) for what changed
 //   tag OK [READ-WRITE] or [READ-ONLY]
 //
+// A shared folder (shared-folders.ts) is always opened read-only, as EXAMINE.
+//
 // A SELECT while a mailbox is selected closes it first (no expunge); with QRESYNC or IMAP4rev2
 // enabled the client is told with `* OK [CLOSED]`. A failed SELECT leaves no mailbox selected.
 
@@ -23,6 +25,8 @@ import { ok, type CommandResult, type CommandSpec, type ImapContext } from '../c
 import { ImapCommandError, imapErrors } from '../errors.js';
 import { flagFetchLine, flagsLine, permanentFlagsLine } from '../selected/flag-responses.js';
 import { SelectedMailbox } from '../selected/selected-mailbox.js';
+import { folderNameFromClient } from '../folder-names.js';
+import { resolveShared, sharedDisplayName } from '../shared-folders.js';
 
 function mailboxNameValue(ctx: ImapContext, name: string): string {
   const utf8 = ctx.writerOptions().utf8 ?? false;
@@ -44,7 +48,7 @@ function openingLines(ctx: ImapContext, view: SelectedMailbox): string {
   text += `* OK [UIDNEXT ${view.uidNext}] Predicted next UID\r\n`;
   text += `* OK [HIGHESTMODSEQ ${view.openedModseq}] Highest\r\n`;
   text += `* OK [MAILBOXID (${view.mailboxId})] Ok\r\n`;
-  if (rev2) text += `* LIST () "/" ${mailboxNameValue(ctx, view.folder)}\r\n`;
+  if (rev2) text += `* LIST () "/" ${mailboxNameValue(ctx, view.displayName)}\r\n`;
   return text;
 }
 
@@ -88,7 +92,11 @@ function selectSpec(name: 'SELECT' | 'EXAMINE'): CommandSpec<'SELECT'> & Command
       }
       // RFC 7162 3.1.8 / 3.2.5: the CONDSTORE parameter (and QRESYNC, which implies it) enable CONDSTORE.
       if (cmd.condstore || cmd.qresync) ctx.condstore = true;
-      const view = await SelectedMailbox.open(ctx.deps.mailStore, ctx, user, cmd.mailbox, name === 'EXAMINE');
+      // A shared folder (shared-folders.ts) opens read-only from its owner's store, whichever verb.
+      const shared = await resolveShared(ctx, user, folderNameFromClient(cmd.mailbox));
+      const view = shared
+        ? await SelectedMailbox.open(ctx.deps.mailStore, ctx, user, shared.folder, true, { ownerId: shared.ownerId, displayName: sharedDisplayName(shared) })
+        : await SelectedMailbox.open(ctx.deps.mailStore, ctx, user, cmd.mailbox, name === 'EXAMINE');
       if (!view) throw imapErrors.noSuchMailbox();
       let text = openingLines(ctx, view);
       try {

@@ -31,6 +31,15 @@ export interface FolderInfo {
   highestModseq: number;
 }
 
+/**
+ * A folder of another owner this session reads (shared-folders.ts): the store calls go to
+ * `ownerId`, the client sees `displayName`. Such a view is always read-only.
+ */
+export interface SharedSource {
+  ownerId: string;
+  displayName: string;
+}
+
 /** What the view needs of the session: what is enabled now, and how to leave the selected state. */
 export type MailboxSession = Pick<ImapContext, 'enabled' | 'condstore' | 'state' | 'setState' | 'log'>;
 
@@ -44,6 +53,8 @@ export class SelectedMailbox implements MailboxView {
   savedUids: number[] = [];
 
   private name: string;
+  /** Whose folder it is in the store: the session's account, or a shared folder's owner. */
+  private readonly ownerId: string;
   private readonly info: FolderInfo;
   private uids: number[];
   private readonly known = new Map<number, MessageFlags>();
@@ -67,8 +78,10 @@ export class SelectedMailbox implements MailboxView {
     name: string,
     info: FolderInfo,
     messages: readonly MessageFlags[],
+    readonly shared: SharedSource | null = null,
   ) {
     this.name = name;
+    this.ownerId = shared?.ownerId ?? user.id;
     this.info = info;
     this.latestModseq = info.highestModseq;
     this.uids = messages.map((m) => m.uid);
@@ -83,16 +96,17 @@ export class SelectedMailbox implements MailboxView {
    * the snapshot and the subscription (changes already in the snapshot are recognised and
    * dropped). Null when there is no such folder.
    */
-  static async open(store: MailStore, session: MailboxSession, user: User, name: string, readOnly: boolean): Promise<SelectedMailbox | null> {
+  static async open(store: MailStore, session: MailboxSession, user: User, name: string, readOnly: boolean, shared: SharedSource | null = null): Promise<SelectedMailbox | null> {
     const early: MailboxChange[] = [];
     let view: SelectedMailbox | null = null;
-    const unsubscribe = store.subscribe(user.id, (change) => {
+    const ownerId = shared?.ownerId ?? user.id;
+    const unsubscribe = store.subscribe(ownerId, (change) => {
       if (view) view.onChange(change);
       else early.push(change);
     });
     let snapshot;
     try {
-      snapshot = await store.openFolder(user.id, name);
+      snapshot = await store.openFolder(ownerId, name);
     } catch (err) {
       unsubscribe();
       throw err;
@@ -102,20 +116,27 @@ export class SelectedMailbox implements MailboxView {
       return null;
     }
     const f = snapshot.folder;
-    view = new SelectedMailbox(store, session, user, readOnly, f.name, {
+    view = new SelectedMailbox(store, session, user, readOnly || shared !== null, f.name, {
       mailboxId: f.mailboxId, uidValidity: f.uidValidity, uidNext: f.uidNext, highestModseq: f.highestModseq,
-    }, snapshot.messages);
+    }, snapshot.messages, shared);
     view.unsubscribe = unsubscribe;
     for (const change of early) view.onChange(change);
     return view;
   }
 
+  /** The folder's name in the store (under `userId`). */
   get folder(): string {
     return this.name;
   }
 
+  /** The name the client knows the folder by ("Shared/team@example.com" for a shared one). */
+  get displayName(): string {
+    return this.shared?.displayName ?? this.name;
+  }
+
+  /** The owner id the store keeps the folder under (not always the session's account: see `user`). */
   get userId(): string {
-    return this.user.id;
+    return this.ownerId;
   }
 
   get mailboxId(): string {
@@ -216,7 +237,7 @@ export class SelectedMailbox implements MailboxView {
     stale.sort((a, b) => a - b);
     const fresh = new Map<number, MessageFlags | undefined>(stale.map((uid) => [uid, undefined]));
     for (let i = 0; i < stale.length; i += FLAG_BATCH) {
-      for (const row of await this.store.messageFlags(this.user.id, this.name, stale.slice(i, i + FLAG_BATCH))) fresh.set(row.uid, row);
+      for (const row of await this.store.messageFlags(this.ownerId, this.name, stale.slice(i, i + FLAG_BATCH))) fresh.set(row.uid, row);
     }
     // A rename heard while we waited: what was read may be from the old name's lookup.
     if (this.checkFolder || this.deleted || this.closed) return null;
@@ -370,7 +391,7 @@ export class SelectedMailbox implements MailboxView {
     if (candidates.length === 0) return '';
     const rows: MessageFlags[] = [];
     for (let i = 0; i < candidates.length; i += FLAG_BATCH) {
-      rows.push(...await this.store.messageFlags(this.user.id, this.name, candidates.slice(i, i + FLAG_BATCH)));
+      rows.push(...await this.store.messageFlags(this.ownerId, this.name, candidates.slice(i, i + FLAG_BATCH)));
     }
     let newKeyword = false;
     for (const row of rows) {
@@ -393,7 +414,7 @@ export class SelectedMailbox implements MailboxView {
     const lines: string[] = [];
     let newKeyword = false;
     for (let i = 0; i < candidates.length; i += FLAG_BATCH) {
-      const rows = await this.store.messageFlags(this.user.id, this.name, candidates.slice(i, i + FLAG_BATCH));
+      const rows = await this.store.messageFlags(this.ownerId, this.name, candidates.slice(i, i + FLAG_BATCH));
       for (const row of rows) {
         const told = this.known.get(row.uid);
         if (!told) continue;
@@ -410,9 +431,9 @@ export class SelectedMailbox implements MailboxView {
 
   /** Checks the folder is still there under its name; follows a rename, notices a delete. */
   private async followFolder(): Promise<void> {
-    const same = await this.store.getFolder(this.user.id, this.name);
+    const same = await this.store.getFolder(this.ownerId, this.name);
     if (same && same.mailboxId === this.info.mailboxId) return;
-    const all = await this.store.listFolders(this.user.id);
+    const all = await this.store.listFolders(this.ownerId);
     const moved = all.find((f) => f.mailboxId === this.info.mailboxId);
     if (!moved) {
       this.deleted = true;
@@ -427,7 +448,7 @@ export class SelectedMailbox implements MailboxView {
    * name filter: compare the whole folder with the view instead (renames are rare).
    */
   private async resync(): Promise<void> {
-    const rows = await this.store.messageFlags(this.user.id, this.name);
+    const rows = await this.store.messageFlags(this.ownerId, this.name);
     const present = new Set<number>();
     const max = this.maxUid;
     for (const row of rows) {

@@ -5,6 +5,7 @@
 import type { ImapContext } from '../context.js';
 import { ImapCommandError, imapErrors } from '../errors.js';
 import { SelectedMailbox } from './selected-mailbox.js';
+import { sharedErrors } from '../shared-folders.js';
 
 export function selectedMailbox(ctx: ImapContext, command: string): SelectedMailbox {
   const state = ctx.state;
@@ -17,9 +18,10 @@ export function selectedMailbox(ctx: ImapContext, command: string): SelectedMail
   return view;
 }
 
-/** Refuses changes in a mailbox opened with EXAMINE. */
+/** Refuses changes in a mailbox opened with EXAMINE, and in a shared folder (NOPERM: no SELECT makes it writable). */
 export function writableMailbox(ctx: ImapContext, command: string): SelectedMailbox {
   const view = selectedMailbox(ctx, command);
+  if (view.shared) throw sharedErrors.readOnly();
   if (view.readOnly) throw imapErrors.readOnly();
   return view;
 }
