@@ -11,14 +11,15 @@
 //
 // Usage: node dist/bench/inbound.js [--messages N] [--sessions S] [--size BYTES] [--rounds R]
 //          [--probe N] [--warmup N] [--load-cap SECONDS] [--scenario conn|reuse|both]
-//          [--only postfix|mailroom] [--keep] [--no-write] [--verify]
+//          [--only postfix|mailroom] [--keep] [--no-write] [--verify] [--cpu-prof]
 // Defaults: 2000 messages of 4 KB, 10 sessions, 2 rounds of both shapes (about 2.5 minutes).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MailroomInstance, REPO_ROOT } from './lib/mailroom-instance.js';
+import { formatProfileSummary, summarizeCpuProfile } from './lib/outbound-cpu-profile.js';
 import { PostfixInstance } from './lib/postfix-instance.js';
 import { freePort, MemorySampler, sleep } from './lib/proc.js';
 import { greetingLatency, quantile, runProbe } from './lib/smtp-probe.js';
@@ -41,6 +42,8 @@ interface Options {
    * sends all its messages over one connection). */
   scenarios: Scenario[];
   verify: boolean;
+  /** Profile the daemon's main thread (node --cpu-prof) and summarise where the time went. */
+  cpuProf: boolean;
   keep: boolean;
   write: boolean;
   /** Longest one load run may take before smtp-source is stopped. */
@@ -50,7 +53,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { messages: 2000, sessions: 10, size: 4096, rounds: 2, probe: 200, warmup: 300, only: null, scenarios: ['conn', 'reuse'], keep: false, verify: false, write: true, loadCapMs: 45000, drainCapMs: 30000 };
+  const o: Options = { messages: 2000, sessions: 10, size: 4096, rounds: 2, probe: 200, warmup: 300, only: null, scenarios: ['conn', 'reuse'], keep: false, verify: false, cpuProf: false, write: true, loadCapMs: 45000, drainCapMs: 30000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => { const v = Number(argv[++i]); if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a number`); return v; };
@@ -65,6 +68,7 @@ function parseOptions(argv: string[]): Options {
       case '--only': { const v = argv[++i]; if (v !== 'postfix' && v !== 'mailroom') throw new Error('--only postfix|mailroom'); o.only = v; break; }
       case '--keep': o.keep = true; break;
       case '--verify': o.verify = true; break;
+      case '--cpu-prof': o.cpuProf = true; break;
       case '--scenario': {
         const v = argv[++i];
         if (v === 'conn' || v === 'reuse') o.scenarios = [v];
@@ -283,6 +287,7 @@ async function main(): Promise<number> {
   const servers: Server[] = [];
   let postfix: PostfixInstance | null = null;
   let mailroom: MailroomInstance | null = null;
+  const profDir = o.cpuProf && o.only !== 'postfix' ? mkdtempSync('/tmp/mailroom-bench-prof-') : null;
   const cleanupSync = () => { postfix?.stopSync(); mailroom?.stopSync(); };
   const onSignal = (sig: NodeJS.Signals) => { cleanupSync(); process.kill(process.pid, sig); };
   process.once('SIGINT', onSignal);
@@ -296,7 +301,7 @@ async function main(): Promise<number> {
       servers.push({ name: 'Postfix', port: pf.port, pid: () => pf.pid, rootComm: 'master', delivered: () => pf.delivered(USER), ackIsDelivery: false });
     }
     if (o.only !== 'postfix') {
-      mailroom = new MailroomInstance({ port: await freePort(), domain: DOMAIN, users: [USER], verify: o.verify });
+      mailroom = new MailroomInstance({ port: await freePort(), domain: DOMAIN, users: [USER], verify: o.verify, nodeArgs: profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] });
       const mr = mailroom;
       log(`starting Mailroom in ${mr.dir}`);
       await mr.start();
@@ -332,7 +337,21 @@ async function main(): Promise<number> {
   } finally {
     if (postfix) await postfix.stop(o.keep).catch((e: Error) => log(`stopping Postfix: ${e.message}`));
     if (mailroom) await mailroom.stop(o.keep).catch((e: Error) => log(`stopping Mailroom: ${e.message}`));
+    if (profDir) reportProfile(profDir, o);
   }
+}
+
+/** Prints where the daemon's main thread spent its time (written when the daemon exits). */
+function reportProfile(dir: string, o: Options): void {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) log(`no CPU profile was written in ${dir} (the daemon did not exit normally)`);
+  else {
+    const text = files.map((f) => formatProfileSummary(summarizeCpuProfile(path.join(dir, f), 30))).join('\n\n');
+    process.stderr.write(`\n${text}\n`);
+    writeFileSync(path.join(dir, 'summary.txt'), text + '\n');
+  }
+  if (o.keep) log(`CPU profile kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 main().then(

@@ -30,22 +30,72 @@ function serializeError(err: unknown): unknown {
 }
 
 export function createLogger(options: { level?: LogLevel; sink?: LogSink; bindings?: LogFields } = {}): Logger {
-  const sink = options.sink ?? process.stdout;
-  const min = ORDER[options.level ?? 'info'];
-  const bindings = options.bindings ?? {};
-  const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
-    if (ORDER[level] < min) return;
-    const record: LogFields = { time: new Date().toISOString(), level, msg, ...bindings };
+  return new JsonLogger(options.sink ?? process.stdout, options.level ?? 'info', options.bindings ?? {});
+}
+
+// A line is built as text: the fixed head, the bindings serialised once when the (child) logger
+// is made, then the call's fields. That is byte for byte what JSON.stringify gives for
+// { time, level, msg, ...bindings, ...fields } (a daemon logs a few lines per connection and per
+// message, and a child per connection). Whenever that equivalence could break (a field that
+// repeats a binding or a head key and so replaces it in place, an integer-like, __proto__ or
+// toJSON key, which objects order or treat specially) the line is built from the merged object.
+const HEAD_KEYS = new Set(['time', 'level', 'msg']);
+
+function isSpecialKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return (c >= 48 && c <= 57) || key === '__proto__' || key === 'toJSON' || HEAD_KEYS.has(key);
+}
+
+class JsonLogger implements Logger {
+  private readonly min: number;
+  /** The bindings as JSON members without braces ('' for none); null: use the merged-object path. */
+  private readonly bound: string | null;
+
+  constructor(private readonly sink: LogSink, private readonly level: LogLevel, private readonly bindings: LogFields) {
+    this.min = ORDER[level];
+    let plain = true;
+    for (const k in bindings) if (isSpecialKey(k)) { plain = false; break; }
+    this.bound = plain ? JSON.stringify(bindings).slice(1, -1) : null;
+  }
+
+  debug(msg: string, fields?: LogFields): void { if (this.min <= 10) this.emit('debug', msg, fields); }
+  info(msg: string, fields?: LogFields): void { if (this.min <= 20) this.emit('info', msg, fields); }
+  warn(msg: string, fields?: LogFields): void { if (this.min <= 30) this.emit('warn', msg, fields); }
+  error(msg: string, fields?: LogFields): void { this.emit('error', msg, fields); }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.sink, this.level, { ...this.bindings, ...fields });
+  }
+
+  private emit(level: LogLevel, msg: string, fields: LogFields | undefined): void {
+    const time = new Date().toISOString();
+    const line = this.fastLine(time, level, msg, fields) ?? this.mergedLine(time, level, msg, fields);
+    this.sink.write(line + '\n');
+  }
+
+  private fastLine(time: string, level: LogLevel, msg: string, fields: LogFields | undefined): string | null {
+    if (this.bound === null || typeof msg !== 'string') return null;
+    let tail = '';
+    if (fields) {
+      let hasErr = false;
+      for (const k in fields) {
+        if (!Object.hasOwn(fields, k)) continue;
+        if (isSpecialKey(k) || Object.hasOwn(this.bindings, k)) return null;
+        if (k === 'err') hasErr = true;
+      }
+      const json = JSON.stringify(hasErr ? { ...fields, err: serializeError(fields.err) } : fields);
+      if (json.length > 2) tail = ',' + json.slice(1, -1);
+    }
+    const head = `{"time":"${time}","level":"${level}","msg":${JSON.stringify(msg)}`;
+    return this.bound ? `${head},${this.bound}${tail}}` : `${head}${tail}}`;
+  }
+
+  /** The reference construction; every line used to be built this way. */
+  private mergedLine(time: string, level: LogLevel, msg: string, fields: LogFields | undefined): string {
+    const record: LogFields = { time, level, msg, ...this.bindings };
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = k === 'err' ? serializeError(v) : v;
-    sink.write(JSON.stringify(record) + '\n');
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ level: options.level ?? 'info', sink, bindings: { ...bindings, ...fields } }),
-  };
+    return JSON.stringify(record);
+  }
 }
 
 /** A logger that drops everything; for unit tests of one layer. */

@@ -9,7 +9,8 @@ import { freePort, sleep, tailFile, waitForSmtp } from './proc.js';
 
 /** The repository root: dist/bench/lib/ -> ../../.. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = path.join(REPO_ROOT, 'bin', 'mailroom.js');
+// MAILROOM_BENCH_BIN runs the benchmark against another build of the same CLI.
+const CLI = process.env.MAILROOM_BENCH_BIN || path.join(REPO_ROOT, 'bin', 'mailroom.js');
 
 export interface MailroomOptions {
   port: number;
@@ -67,7 +68,8 @@ export class MailroomInstance {
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>;
     // One listener (the MX unless told otherwise); every other listener off.
     const listen = (cfg.listen ?? {}) as Record<string, string | null>;
-    for (const k of ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s', 'admin', 'http']) listen[k] = null;
+    // Every listener init wrote (new ones too, e.g. managesieve) is switched off first.
+    for (const k of new Set([...Object.keys(listen), 'smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s', 'admin', 'http'])) listen[k] = null;
     listen[this.opts.listener ?? 'smtp'] = `127.0.0.1:${port}`;
     cfg.listen = listen;
     // No DNS traffic off the machine: the system resolver is not on loopback, so point the daemon's

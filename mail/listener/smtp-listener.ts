@@ -68,9 +68,15 @@ export class SmtpListener {
   private readonly open = new Map<string, Tracked>();
   private draining = false;
   private drained: (() => void) | null = null;
-  private readonly secureContext: tls.SecureContext | null;
+  /** Implicit TLS only; replaced by setSecureContext() when the certificate is renewed. */
+  private secureContext: tls.SecureContext | null;
   /** Raw sockets still in their TLS handshake (implicit TLS), for close(). */
   private readonly handshaking = new Set<ClientSocket>();
+  /**
+   * Our end of every connection when bound to one address (not a wildcard), handed to the
+   * session so it need not ask the kernel (getsockname) for each connection.
+   */
+  private local: { address: string; port: number } | null = null;
 
   constructor(private readonly options: SmtpListenerOptions) {
     this.limiter = new ConnectionLimiter(options.limits);
@@ -83,9 +89,20 @@ export class SmtpListener {
     return this.open.size;
   }
 
+  /**
+   * A renewed certificate (like tls.Server#setSecureContext): new handshakes use it, open
+   * sessions keep theirs. Ignored on a listener without implicit TLS (STARTTLS is smtp-server's).
+   */
+  setSecureContext(context: tls.SecureContext): void {
+    if (this.secureContext) this.secureContext = context;
+  }
+
   /** Starts listening on "host:port"; resolves with the bound address. */
-  listen(hostPort: string): Promise<net.AddressInfo> {
-    return listenOn(this.server, hostPort, this.options.name, this.options.logger);
+  async listen(hostPort: string): Promise<net.AddressInfo> {
+    const bound = await listenOn(this.server, hostPort, this.options.name, this.options.logger);
+    const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
+    this.local = wildcard ? null : { address: bound.address, port: bound.port };
+    return bound;
   }
 
   /** Takes one connected socket (from our net.Server, or a test). */
@@ -157,7 +174,8 @@ export class SmtpListener {
     // smtp-server removes the plain socket's listeners at STARTTLS; the session's close covers that.
     socket.once('close', tracked.release);
 
-    tracked.handle = session.connect(socket, { cid, remoteAddress, remotePort }, {
+    const local = this.local;
+    tracked.handle = session.connect(socket, { cid, remoteAddress, remotePort, ...(local ? { localAddress: local.address, localPort: local.port } : {}) }, {
       onReply: (code) => {
         tracked.watch.reply(code);
         if (this.draining && tracked.watch.idle) this.sayGoodbye(tracked);

@@ -1,4 +1,5 @@
-// A client connected: log it and run the connect-stage checks.
+// A client connected: refuse it if its address is banned for failed logins (every SMTP port;
+// the firewall may not have the ban yet, or may not run), else run the connect-stage checks.
 
 import type { SMTPServerSession } from 'smtp-server';
 import type { SessionContext } from './context.js';
@@ -7,10 +8,18 @@ import { SmtpReplyError } from './errors.js';
 import { replyForCheck } from './reply-for-check.js';
 import { runChecks } from './run-checks.js';
 import { checkContext } from './state.js';
+import type { SmtpReply } from '../../protocol/smtp/reply.js';
+
+export const BANNED_REPLY: SmtpReply = { code: 421, enhanced: '4.7.0', text: 'Too many failed logins from your address, try again later' };
 
 export async function onConnect(ctx: SessionContext, session: SMTPServerSession): Promise<void> {
   const state = stateOf(ctx, session);
   state.remoteAddress = session.remoteAddress;
+  if (ctx.deps.bans?.isBanned(state.remoteAddress)) {
+    state.outcome = 'refused: banned';
+    state.log.info('connection refused', { qid: null, remote: state.remoteAddress, check: 'ban', reason: 'address banned for failed logins', outcome: 'refused' });
+    throw new SmtpReplyError('banned', BANNED_REPLY);
+  }
   const { result, check } = await runChecks(ctx.deps.checks ?? [], 'connect', checkContext(state, session));
   const reply = replyForCheck(result);
   if (reply) {

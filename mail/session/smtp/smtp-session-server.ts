@@ -44,7 +44,12 @@ export interface ConnectInfo {
   cid: string;
   remoteAddress?: string;
   remotePort?: number;
+  /** Our end, when the listener knows it (bound to one address): saves a getsockname per connection. */
+  localAddress?: string;
+  localPort?: number;
 }
+
+type Connection = SMTPServer['connections'] extends Set<infer C> ? C : never;
 
 /** The per-stage handlers; the MX's are the default, submission brings its own. */
 export interface SessionHandlers {
@@ -86,6 +91,8 @@ export class SmtpSessionServer {
   readonly server: SMTPServer;
   private readonly ctx: SessionContext;
   private readonly hooks = new Map<string, ConnectionHooks>();
+  /** The connection server.connect() just made (greeting-wait.ts reports it from init()). */
+  private created: Connection | null = null;
 
   constructor(readonly deps: SmtpSessionDeps, readonly profile: SessionProfile = MX_PROFILE) {
     this.ctx = { deps, states: new Map(), inFlight: new Set() };
@@ -100,11 +107,17 @@ export class SmtpSessionServer {
     const state = newConnectionState(info.cid, log, info.remoteAddress ?? (socket as net.Socket).remoteAddress ?? '');
     this.ctx.states.set(info.cid, state);
     this.hooks.set(info.cid, hooks);
-    this.server.connect(socket as net.Socket, { id: info.cid, remoteAddress: info.remoteAddress, remotePort: info.remotePort });
+    this.created = null;
+    this.server.connect(socket as net.Socket, { id: info.cid, remoteAddress: info.remoteAddress, remotePort: info.remotePort, localAddress: info.localAddress, localPort: info.localPort });
+    const connection = this.created as Connection | null;
+    this.created = null;
     let control: ReplyControl | null = null;
-    for (const connection of this.server.connections) {
-      if (connection.id === info.cid) {
-        control = installReplyHook(connection, state, { hostname: this.deps.hostname, maxErrors: this.deps.limits.maxErrors, onReply: hooks.onReply });
+    if (connection?.id === info.cid) {
+      control = installReplyHook(connection, state, { hostname: this.deps.hostname, maxErrors: this.deps.limits.maxErrors, onReply: hooks.onReply });
+    } else {
+      // Not reported (smtp-server's init changed): look for it the slow way.
+      for (const c of this.server.connections) {
+        if (c.id === info.cid) control = installReplyHook(c, state, { hostname: this.deps.hostname, maxErrors: this.deps.limits.maxErrors, onReply: hooks.onReply });
       }
     }
     log.info('connection open', { qid: null, remote: state.remoteAddress, outcome: 'open' });
@@ -175,6 +188,7 @@ export class SmtpSessionServer {
       ...(profile.authMethods.includes(SCRAM_MECHANISM)
         ? { scramCredentials: async (username: string) => (await deps.directory.getScramCredentials(username))?.scram ?? null }
         : {}),
+      connectionCreated: (connection: unknown) => { this.created = connection as Connection; },
       ...(deps.pregreet ? { greetingWait: (ip: string) => deps.pregreet!.waitFor(ip), greetingPassed: (ip: string) => deps.pregreet!.passed(ip) } : {}),
       onConnect: (session, callback) => reply(onConnect(this.ctx, session), callback, session),
       onSecure: (socket, session, callback) => {
@@ -186,6 +200,11 @@ export class SmtpSessionServer {
       },
       onAuth: (auth, session, callback) => {
         if (!handlers.onAuth) return callback(new SmtpReplyError('auth_unavailable', { code: 502, enhanced: '5.5.1', text: 'Error: AUTH not available' }));
+        // A ban refuses the right password too; the client may have connected before it began.
+        if (deps.bans?.isBanned(stateOf(this.ctx, session).remoteAddress)) {
+          stateOf(this.ctx, session).log.info('auth refused, address banned', { qid: null, method: auth.method, outcome: 'banned' });
+          return callback(new SmtpReplyError('auth_banned', { code: 454, enhanced: '4.7.0', text: 'Too many failed logins from your address, try again later' }));
+        }
         reply(handlers.onAuth(this.ctx, auth, session).then((user) => ({ user })), callback, session);
       },
       onMailFrom: (address, session, callback) => reply(handlers.onMailFrom(this.ctx, address, session), callback, session),

@@ -23,6 +23,8 @@ export interface GroupCommitStats {
   largestBatch: number;
   /** Worker threads started: 1 plus one per crash. */
   workersStarted: number;
+  /** Jobs accepted by enqueue() so far (tests wait on it instead of sleeping). */
+  enqueued: number;
 }
 
 export interface CommitWorkerClientOptions {
@@ -51,7 +53,7 @@ interface Pending {
 const DEFAULT_WORKER_URL = new URL('./commit-worker.js', import.meta.url);
 
 export class CommitWorkerClient {
-  readonly stats: GroupCommitStats = { transactions: 0, jobs: 0, largestBatch: 0, workersStarted: 0 };
+  readonly stats: GroupCommitStats = { transactions: 0, jobs: 0, largestBatch: 0, workersStarted: 0, enqueued: 0 };
   private queue: Pending[] = [];
   private inFlight: { batch: number; items: Pending[] } | null = null;
   private worker: Worker | null = null;
@@ -68,6 +70,7 @@ export class CommitWorkerClient {
     if (this.closed) return Promise.reject(new TemporaryError('store_closed', 'the mail store is closed'));
     return new Promise<DeliveredCopy[]>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
+      this.stats.enqueued++;
       this.schedule();
     });
   }

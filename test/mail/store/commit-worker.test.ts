@@ -80,7 +80,9 @@ describe('commit worker lifecycle', () => {
       late.addRecipient({ userId: ALICE });
       await late.writeBody(chunks(message('late')));
       const queued = deliver(f, 'queued');
-      await new Promise((r) => setTimeout(r, 50));
+      // Wait until it is in the commit queue (its body fsyncs first, slow on a busy disk).
+      for (const deadline = Date.now() + 30_000; f.store.commitStats.enqueued < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(f.store.commitStats.enqueued, 1, 'the queued delivery reached the commit queue');
       await f.store.close();
       assert.equal((await queued).delivered[0]!.uid, 1);
       await assert.rejects(late.commit(), (err: { code: string; cause: { code: string } }) => err.code === 'store_index_failed' && err.cause.code === 'store_closed');
