@@ -4,6 +4,7 @@
 #   imap     IMAP against Dovecot 2.3            (dist/bench/imap.js,    bench/results/imap.md)
 #   outbound SMTP relay against Postfix 3.7      (dist/bench/outbound.js, bench/results/outbound.md)
 #   agent    the agent's own CPU and memory      (dist/bench/agent-cost.js)
+#   filters  inbound with rspamd + clamd vs none (dist/bench/filters.js,  bench/results/filters.md)
 # With no suite named all run, inbound first. Name one to run only it, with its own options:
 #   npm run bench -- imap --messages 20000 --only select,fetch
 #   npm run bench -- --suite inbound --rounds 3
@@ -17,14 +18,14 @@ suite=all
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    inbound|imap|outbound|agent|all) if [ ${#args[@]} -eq 0 ] && [ "$suite" = all ]; then suite=$1; else args+=("$1"); fi ;;
-    --suite) suite=${2:?--suite inbound|imap|outbound|agent|all}; shift ;;
+    inbound|imap|outbound|agent|filters|all) if [ ${#args[@]} -eq 0 ] && [ "$suite" = all ]; then suite=$1; else args+=("$1"); fi ;;
+    --suite) suite=${2:?--suite inbound|imap|outbound|agent|filters|all}; shift ;;
     --suite=*) suite=${1#--suite=} ;;
     *) args+=("$1") ;;
   esac
   shift
 done
-case "$suite" in inbound|imap|outbound|agent|all) ;; *) echo "bench: unknown suite '$suite' (inbound, imap, outbound, agent or all)" >&2; exit 2 ;; esac
+case "$suite" in inbound|imap|outbound|agent|filters|all) ;; *) echo "bench: unknown suite '$suite' (inbound, imap, outbound, agent, filters or all)" >&2; exit 2 ;; esac
 
 if [ "$(id -u)" != 0 ]; then
   echo "bench: must run as root (private Postfix and Dovecot instances need their own users and ownerships)" >&2
@@ -52,6 +53,9 @@ if [ "$suite" = inbound ] || [ "$suite" = outbound ] || [ "$suite" = all ]; then
 fi
 if [ "$suite" = outbound ] || [ "$suite" = all ]; then
   [ -x /usr/sbin/dnsmasq ] || { echo "bench: installing dnsmasq-base (the outbound bench's DNS)" >&2; apt_install dnsmasq-base; }
+fi
+if [ "$suite" = filters ]; then
+  [ -x /usr/sbin/dnsmasq ] || { echo "bench: installing dnsmasq-base (rspamd's DNS in the filters bench)" >&2; apt_install dnsmasq-base; }
 fi
 if [ "$suite" = imap ] || [ "$suite" = all ]; then
   if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/imap ]; then
@@ -89,5 +93,11 @@ if [ "$suite" = agent ]; then
   node dist/bench/agent-cost.js ${args[@]+"${args[@]}"} || status=$?
 elif [ "$suite" = all ]; then
   node dist/bench/agent-cost.js --seconds 60 --daemon || status=$?
+fi
+# rspamd and clamd come from their Debian packages (rspamd, clamav-daemon); the bench says so if missing.
+if [ "$suite" = filters ]; then
+  node dist/bench/filters.js ${args[@]+"${args[@]}"} || status=$?
+elif [ "$suite" = all ]; then
+  node dist/bench/filters.js || status=$?
 fi
 exit $status

@@ -104,8 +104,8 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
           if (reply.length > 0) { answered = true; settleWithReply(); return; }
           finish(new ClamdError('clamd_unreachable', `clamd at ${where}: ${err.code ?? err.message}`, { cause: err }));
         });
-        // The command, the frames and the final zero length are separate small writes: with
-        // Nagle's algorithm the last one would wait for clamd's delayed ACK (40 ms on Linux).
+        // A larger message goes out in several writes: with Nagle's algorithm the last one
+        // would wait for clamd's delayed ACK (40 ms on Linux).
         if (options.address.kind === 'tcp') socket.setNoDelay(true);
         socket.once('connect', () => {
           void send(socket, message, maxChunk, () => settled || answered).then(
@@ -119,7 +119,28 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
   };
 }
 
+/**
+ * Sends the command, the framed message and the end mark, gathering them into writes of up to
+ * maxChunk bytes: the spooled message comes back in the pieces the SMTP stream arrived in, and a
+ * write per piece (plus one for each 4-byte length) is a system call each; gathered, a small
+ * message leaves in a single write. Frame boundaries stay where the pieces were (clamd does not
+ * care), split only where a piece is longer than maxChunk.
+ */
 async function send(socket: net.Socket, message: AsyncIterable<Buffer>, maxChunk: number, stop: () => boolean): Promise<void> {
+  let batch: Buffer[] = [];
+  let bytes = 0;
+  const queue = async (buf: Buffer): Promise<boolean> => {
+    batch.push(buf);
+    bytes += buf.length;
+    return bytes >= maxChunk ? flush() : !stop() && !socket.destroyed;
+  };
+  const flush = async (): Promise<boolean> => {
+    if (bytes === 0) return !stop() && !socket.destroyed;
+    const out = batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes);
+    batch = [];
+    bytes = 0;
+    return write(out);
+  };
   const write = async (buf: Buffer): Promise<boolean> => {
     if (stop() || socket.destroyed) return false;
     if (!socket.write(buf)) {
@@ -131,16 +152,16 @@ async function send(socket: net.Socket, message: AsyncIterable<Buffer>, maxChunk
     }
     return !stop() && !socket.destroyed;
   };
-  if (!(await write(Buffer.from('zINSTREAM\0', 'latin1')))) return;
+  if (!(await queue(Buffer.from('zINSTREAM\0', 'latin1')))) return;
   for await (const chunk of message) {
     for (let off = 0; off < chunk.length; off += maxChunk) {
       const part = chunk.subarray(off, Math.min(off + maxChunk, chunk.length));
       const len = Buffer.alloc(4);
       len.writeUInt32BE(part.length, 0);
-      if (!(await write(Buffer.concat([len, part])))) return;
+      if (!(await queue(len)) || !(await queue(part))) return;
     }
   }
-  await write(Buffer.alloc(4));
+  if (await queue(Buffer.alloc(4))) await flush();
 }
 
 function parseReply(line: string, where: string): ClamdScan {

@@ -107,7 +107,7 @@ export function createRspamdHttp(options: { url: string; timeoutMs: number; maxS
         });
       });
       void writeBody(req, message).then(
-        () => { if (!settled) req.end(); },
+        () => undefined,
         (err: unknown) => {
           // The message could not be read (spool trouble): not rspamd's fault, so it is passed
           // on as it is and ends up as a local failure.
@@ -137,11 +137,35 @@ export function createRspamdHttp(options: { url: string; timeoutMs: number; maxS
   };
 }
 
-/** Writes the message with backpressure; stops quietly when the request is gone (answered early, failed). */
+/**
+ * Bytes gathered per write. The spool hands the message back in the pieces the SMTP stream
+ * arrived in (often a few hundred bytes each); a write per piece is a system call and a TCP
+ * segment per piece. Gathered, a message up to this size leaves in one write together with the
+ * request header (Node sends the header with the first body bytes), and larger ones in writes
+ * of this size.
+ */
+const WRITE_BATCH = 64 * 1024;
+
+/**
+ * Writes the message with backpressure and ends the request; stops quietly when the request is
+ * gone (answered early, failed).
+ */
 async function writeBody(req: http.ClientRequest, message: MessageSource): Promise<void> {
+  const gone = () => req.destroyed || req.writableEnded;
+  let batch: Buffer[] = [];
+  let bytes = 0;
+  const take = () => {
+    const out = batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes);
+    batch = [];
+    bytes = 0;
+    return out;
+  };
   for await (const chunk of message.open()) {
-    if (req.destroyed || req.writableEnded) return;
-    if (!req.write(chunk)) {
+    if (gone()) return;
+    batch.push(chunk);
+    bytes += chunk.length;
+    if (bytes < WRITE_BATCH) continue;
+    if (!req.write(take())) {
       await new Promise<void>((resolve) => {
         const done = () => { req.off('drain', done); req.off('close', done); resolve(); };
         req.on('drain', done);
@@ -149,4 +173,6 @@ async function writeBody(req: http.ClientRequest, message: MessageSource): Promi
       });
     }
   }
+  if (gone()) return;
+  if (bytes > 0) req.end(take()); else req.end();
 }

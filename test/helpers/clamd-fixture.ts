@@ -2,13 +2,14 @@
 // temporary directory with a one-line signature database (EICAR's MD5, so no signature download
 // is needed), listening on a free 127.0.0.1 TCP port and on a Unix socket in the directory, in
 // the foreground. StreamMaxLength is small by default (1M) so the "size limit exceeded" answer
-// is cheap to reach. Stopped by the process id we started; the directory is removed.
+// is cheap to reach. Stopped by the process id we started; the directory is removed. Spawning,
+// readiness and stopping are shared with rspamd's fixture (peer-process.ts).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPort, PeerProcess, stopAtExit, stoppedCleanly } from './peer-process.js';
 
 export const CLAMD_BIN = '/usr/sbin/clamd';
 /** The EICAR test file (68 bytes); its MD5 is 44d88612fea8a8f36de82e1278abb02f. */
@@ -31,17 +32,6 @@ export function clamdMissing(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** clamd answers PONG to PING once its database is loaded. */
 function pingClamd(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,9 +46,6 @@ function pingClamd(port: number): Promise<boolean> {
   });
 }
 
-const live = new Set<ClamdFixture>();
-process.on('exit', () => { for (const f of live) f.stopSync(); });
-
 export interface ClamdFixtureOptions {
   /** clamd's StreamMaxLength, e.g. "1M" (default). */
   streamMaxLength?: string;
@@ -68,23 +55,25 @@ export class ClamdFixture {
   readonly dir: string;
   readonly socketPath: string;
   port = 0;
-  startupMs = 0;
-  output = '';
-  private child: ChildProcess | null = null;
-  private exited = true;
-  private exitPromise: Promise<void> = Promise.resolve();
+  private readonly process = new PeerProcess('clamd');
 
   private constructor(readonly options: ClamdFixtureOptions) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-clamd-'));
     this.socketPath = path.join(this.dir, 'clamd.sock');
-    live.add(this);
+    stopAtExit(this);
   }
+
+  /** Milliseconds from spawn until clamd answered PING with its database loaded. */
+  get startupMs(): number { return this.process.startupMs; }
+  /** The last of what clamd wrote to stdout and stderr. */
+  get output(): string { return this.process.output; }
+  get pid(): number | undefined { return this.process.pid; }
 
   /** antivirus.clamd for the TCP listener. */
   get tcpAddress(): string { return `tcp://127.0.0.1:${this.port}`; }
   /** antivirus.clamd for the Unix socket. */
   get unixAddress(): string { return `unix:${this.socketPath}`; }
-  get alive(): boolean { return !this.exited; }
+  get alive(): boolean { return this.process.alive; }
 
   static async start(options: ClamdFixtureOptions = {}): Promise<ClamdFixture> {
     const f = new ClamdFixture(options);
@@ -99,7 +88,7 @@ export class ClamdFixture {
   }
 
   private async start(): Promise<void> {
-    if (this.port === 0) this.port = await freePort();
+    if (this.port === 0) this.port = await freeLoopbackPort();
     const conf = path.join(this.dir, 'clamd.conf');
     writeFileSync(conf, [
       'Foreground yes',
@@ -114,21 +103,11 @@ export class ClamdFixture {
       `StreamMaxLength ${this.options.streamMaxLength ?? '1M'}`,
       '',
     ].join('\n'));
-    const started = Date.now();
-    const child = spawn(CLAMD_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    this.exited = false;
-    this.exitPromise = new Promise((resolve) => child.once('exit', () => { this.exited = true; resolve(); }));
-    const keep = (d: Buffer) => { this.output = (this.output + d.toString()).slice(-20_000); };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const deadline = Date.now() + 60_000;
-    while (!(await pingClamd(this.port)) || !existsSync(this.socketPath)) {
-      if (this.exited) throw new Error(`clamd exited before it was ready: ${this.output.slice(-2000)} ${this.logTail()}`);
-      if (Date.now() > deadline) throw new Error(`clamd not ready after 60 s: ${this.logTail()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    this.startupMs = Date.now() - started;
+    await this.process.start(CLAMD_BIN, ['-c', conf], {
+      probe: async () => (await pingClamd(this.port)) && existsSync(this.socketPath),
+      timeoutMs: 60_000,
+      logTail: () => this.logTail(),
+    });
   }
 
   logTail(n = 20): string {
@@ -136,11 +115,7 @@ export class ClamdFixture {
   }
 
   async stop(): Promise<void> {
-    if (this.exited || !this.child) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-    await this.exitPromise;
-    clearTimeout(timer);
+    await this.process.stop();
   }
 
   /** Starts it again on the same port and socket path. */
@@ -152,12 +127,12 @@ export class ClamdFixture {
   async cleanup(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    stoppedCleanly(this);
   }
 
   stopSync(): void {
-    try { if (this.child && !this.exited) this.child.kill('SIGKILL'); } catch { /* gone */ }
+    this.process.killSync();
     try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
-    live.delete(this);
+    stoppedCleanly(this);
   }
 }

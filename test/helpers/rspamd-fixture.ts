@@ -15,14 +15,14 @@
 // and rspamd is ready in 2 to 4 s. Its regular expressions compile in the background meanwhile.
 // Every file it writes stays in the temporary directory (the Bayes learn cache included, which
 // would otherwise go to /var/lib/rspamd). Stopped by the process id we started; the temporary
-// directory is removed.
+// directory is removed. Spawning, readiness and stopping are shared with clamd's fixture
+// (peer-process.ts).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPort, PeerProcess, stopAtExit, stoppedCleanly } from './peer-process.js';
 
 export const RSPAMD_BIN = '/usr/bin/rspamd';
 export const JUNK_SUBJECT = 'mailroom-test-junk';
@@ -35,17 +35,6 @@ export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-E
 export function rspamdMissing(): string | null {
   if (!existsSync(RSPAMD_BIN) || !existsSync('/etc/rspamd/rspamd.conf')) return 'rspamd is not installed (apt-get install rspamd)';
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function ping(port: number): Promise<boolean> {
@@ -73,36 +62,43 @@ function postLearn(port: number, message: string): Promise<{ ok: boolean; text: 
   });
 }
 
-const live = new Set<RspamdFixture>();
-process.on('exit', () => { for (const f of live) f.stopSync(); });
+export interface RspamdFixtureOptions {
+  /** Normal (scanner) worker processes; 1 by default, rspamd's own default on up to 3 cores. */
+  normalWorkers?: number;
+  /**
+   * rspamd's DNS server ("127.0.0.1:PORT"); default the system's. It asks DNS for every message
+   * (block lists); where the system resolver cannot be reached each lookup waits for its timeout.
+   */
+  dnsServer?: string;
+}
 
 export class RspamdFixture {
   readonly dir: string;
   readonly confDir: string;
   normalPort = 0;
   controllerPort = 0;
-  /** Milliseconds from spawn to both workers answering /ping. */
-  startupMs = 0;
-  private child: ChildProcess | null = null;
-  private exited = true;
-  private exitPromise: Promise<void> = Promise.resolve();
-  output = '';
+  private readonly process = new PeerProcess('rspamd');
 
-  private constructor() {
+  private constructor(private readonly options: RspamdFixtureOptions) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-rspamd-'));
     this.confDir = path.join(this.dir, 'conf');
-    live.add(this);
+    stopAtExit(this);
   }
+
+  /** Milliseconds from spawn to both workers answering /ping. */
+  get startupMs(): number { return this.process.startupMs; }
+  /** The last of what rspamd wrote to stdout and stderr. */
+  get output(): string { return this.process.output; }
 
   /** The normal worker's URL (spam.rspamd). */
   get url(): string { return `http://127.0.0.1:${this.normalPort}`; }
   /** The controller's URL (spam.rspamdController). */
   get controllerUrl(): string { return `http://127.0.0.1:${this.controllerPort}`; }
-  get alive(): boolean { return !this.exited; }
-  get pid(): number | undefined { return this.child?.pid; }
+  get alive(): boolean { return this.process.alive; }
+  get pid(): number | undefined { return this.process.pid; }
 
-  static async start(): Promise<RspamdFixture> {
-    const f = new RspamdFixture();
+  static async start(options: RspamdFixtureOptions = {}): Promise<RspamdFixture> {
+    const f = new RspamdFixture(options);
     try {
       f.writeConfig();
       await f.start();
@@ -126,7 +122,8 @@ export class RspamdFixture {
     // rspamd compiles the whole public-suffix list (9,600 names) into a Hyperscan database
     // before its workers start: 15 s or more on a fresh cache. The tests need a few suffixes.
     writeFileSync(path.join(this.confDir, 'test-tlds.dat'), ['com', 'org', 'net', 'example', 'test', 'invalid', ''].join('\n'));
-    local('options.inc', `url_tld = "${path.join(this.confDir, 'test-tlds.dat')}";\n`);
+    const dns = this.options.dnsServer ? `dns {\n  nameserver = ["${this.options.dnsServer}"];\n}\n` : '';
+    local('options.inc', `url_tld = "${path.join(this.confDir, 'test-tlds.dat')}";\n${dns}`);
     local('actions.conf', 'add_header = 6;\nrewrite_subject = 30;\nreject = 60;\ngreylist = null;\nsubject = "***SPAM*** %s";\n');
     mkdirSync(path.join(this.confDir, 'local.d', 'maps.d'));
     const map = (name: string, re: string) => writeFileSync(path.join(this.confDir, 'local.d', 'maps.d', name), `/${re}/i\n`);
@@ -150,32 +147,22 @@ export class RspamdFixture {
 
   private async start(): Promise<void> {
     // A restart keeps the ports, so the daemon's config still points at it.
-    if (this.normalPort === 0) this.normalPort = await freePort();
-    if (this.controllerPort === 0) this.controllerPort = await freePort();
+    if (this.normalPort === 0) this.normalPort = await freeLoopbackPort();
+    if (this.controllerPort === 0) this.controllerPort = await freeLoopbackPort();
     const local = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'local.d', name), text);
-    local('worker-normal.inc', `bind_socket = "127.0.0.1:${this.normalPort}";\ncount = 1;\n`);
+    local('worker-normal.inc', `bind_socket = "127.0.0.1:${this.normalPort}";\ncount = ${this.options.normalWorkers ?? 1};\n`);
     // Debian's controller trusts 127.0.0.1 (secure_ip): learning from the tests needs no password.
     local('worker-controller.inc', `bind_socket = "127.0.0.1:${this.controllerPort}";\n`);
-    const started = Date.now();
-    const child = spawn(RSPAMD_BIN, [
+    await this.process.start(RSPAMD_BIN, [
       // As root rspamd wants a user to switch to; root itself needs --insecure.
       '-f', ...(process.getuid?.() === 0 ? ['-u', 'root', '-g', 'root', '--insecure'] : []), '-c', path.join(this.confDir, 'rspamd.conf'),
       `CONFDIR=${this.confDir}`, `LOCAL_CONFDIR=${this.confDir}`,
       `RUNDIR=${path.join(this.dir, 'run')}`, `DBDIR=${path.join(this.dir, 'db')}`, `LOGDIR=${path.join(this.dir, 'log')}`,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    this.exited = false;
-    this.exitPromise = new Promise((resolve) => child.once('exit', () => { this.exited = true; resolve(); }));
-    const keep = (d: Buffer) => { this.output = (this.output + d.toString()).slice(-20_000); };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const deadline = Date.now() + 90_000;
-    while (!(await ping(this.normalPort)) || !(await ping(this.controllerPort))) {
-      if (this.exited) throw new Error(`rspamd exited before it was ready: ${this.output.slice(-2000)} ${this.logTail()}`);
-      if (Date.now() > deadline) throw new Error(`rspamd not ready after 90 s: ${this.logTail()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    this.startupMs = Date.now() - started;
+    ], {
+      probe: async () => (await ping(this.normalPort)) && (await ping(this.controllerPort)),
+      timeoutMs: 90_000,
+      logTail: () => this.logTail(),
+    });
   }
 
   /**
@@ -205,17 +192,30 @@ export class RspamdFixture {
     throw new Error(`rspamd's controller cannot learn after 90 s: ${last} ${this.logTail()}`);
   }
 
+  /**
+   * Waits until the normal workers scan with Hyperscan: rspamd compiles its regular expressions
+   * in the background after start and uses the slower PCRE until then (about 10 s here). A
+   * benchmark that measured before it would measure the compiler.
+   */
+  async hyperscanReady(timeoutMs = 120_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const loaded = () => {
+      try { return /\(normal\)[^\n]*full hyperscan database[^\n]*loaded/.test(readFileSync(path.join(this.dir, 'log', 'rspamd.log'), 'utf8')); } catch { return false; }
+    };
+    while (!loaded()) {
+      if (Date.now() > deadline || !this.alive) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return true;
+  }
+
   logTail(n = 20): string {
     try { return readFileSync(path.join(this.dir, 'log', 'rspamd.log'), 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
   }
 
   /** SIGTERM to the process we started, and wait for it (SIGKILL after 10 s). */
   async stop(): Promise<void> {
-    if (this.exited || !this.child) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-    await this.exitPromise;
-    clearTimeout(timer);
+    await this.process.stop();
   }
 
   /** Starts it again on the same ports. */
@@ -227,12 +227,12 @@ export class RspamdFixture {
   async cleanup(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    stoppedCleanly(this);
   }
 
   stopSync(): void {
-    try { if (this.child && !this.exited) this.child.kill('SIGKILL'); } catch { /* gone */ }
+    this.process.killSync();
     try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
-    live.delete(this);
+    stoppedCleanly(this);
   }
 }
