@@ -24,6 +24,11 @@ import { openDatabase, type Db } from '../../mail/store/sqlite/database.js';
 import { SqliteDirectory } from '../../mail/store/sqlite/directory.js';
 import { SqliteMailStore } from '../../mail/store/sqlite/mail-store.js';
 import { silentLogger } from '../../core/log.js';
+import { loadConfig } from '../../core/config.js';
+import { dkimMessageSigner, startSigningDir } from '../../mail/delivery/dkim-message-signer.js';
+import { createListService } from '../../mail/lists/list-setup.js';
+import { createDkimSigner } from '../../mail/queue/dkim-signer.js';
+import { SqliteForwardStore } from '../../mail/store/sqlite/forward-store.js';
 
 export const PASSWORD = 'Vq7!trellis-Oxbow-42';
 export const HOSTNAME = 'mx.example.com';
@@ -200,10 +205,19 @@ export async function startAgentFixture(options: AgentFixtureOptions = {}): Prom
     const directory = new SqliteDirectory({ db, mailStore, logger: silentLogger, passwordParams: FAST_HASH });
     const spool = await OutboundSpool.open({ db, spoolDir: path.join(dataDir, 'queue') });
     const tap = createControlTap();
+    // Forwarders and mailing lists behind the control socket, as mail/main.ts serves them: the
+    // panel's pages for them ask the agent, which asks the daemon.
+    const forwards = new SqliteForwardStore({ db, logger: silentLogger });
+    const signingDir = path.join(dataDir, 'signing');
+    await startSigningDir(signingDir);
+    const lists = createListService({
+      config: loadConfig(dataDir), db, directory, mailStore, queue: spool, onQueued: () => undefined,
+      signer: dkimMessageSigner(createDkimSigner({ keys: new FsDkimKeyStore({ dataDir }) }), signingDir), logger: silentLogger,
+    });
     const startControl = () => startControlServer({
       socketPath: path.join(dataDir, 'run', 'control.sock'), hostname: HOSTNAME,
       clientPorts: { submission: 587, submissions: 465, imaps: 993, pop3s: 995 },
-      directory, mailStore: mailStore!, spool, dkimKeys: new FsDkimKeyStore({ dataDir }), tap, kickQueue: () => undefined, logger: silentLogger, version: '0.1.0',
+      directory, mailStore: mailStore!, spool, forwards, lists, dkimKeys: new FsDkimKeyStore({ dataDir }), tap, kickQueue: () => undefined, logger: silentLogger, version: '0.1.0',
     });
     control = await startControl();
 
