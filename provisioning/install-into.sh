@@ -11,11 +11,15 @@ install -d "$R/usr/lib/systemd/system" "$R/usr/lib/sysusers.d" "$R/usr/lib/tmpfi
   "$R/usr/libexec/mailroom" "$R/usr/lib/mailroom/repart.d" "$R/usr/lib/mailroom/provisioning" \
   "$R/usr/lib/systemd/network" "$R/etc/initramfs-tools/hooks" \
   "$R/etc/initramfs-tools/scripts/local-bottom" "$R/etc/ssh/sshd_config.d" \
-  "$R/etc/unbound/unbound.conf.d" "$R/etc/ssh/authorized_keys.d"
+  "$R/etc/unbound/unbound.conf.d" "$R/etc/ssh/authorized_keys.d" "$R/usr/lib/sysupdate.d" "$R/efi"
 install -m 0644 "$P"/systemd/*.service "$R/usr/lib/systemd/system/"
 install -m 0644 "$P/sysusers.d/mailroom.conf" "$R/usr/lib/sysusers.d/"
 install -m 0644 "$P/tmpfiles.d/mailroom.conf" "$R/usr/lib/tmpfiles.d/"
-install -m 0755 "$P/libexec/firstboot" "$P/libexec/banner" "$R/usr/libexec/mailroom/"
+install -m 0755 "$P/libexec/firstboot" "$P/libexec/banner" "$P/libexec/wait-mail" \
+  "$P/libexec/health-check" "$P/libexec/health-failed" "$R/usr/libexec/mailroom/"
+# A/B updates: systemd-sysupdate writes the inactive root slot and the ESP (see sysupdate.d/);
+# the ESP is mounted at /efi by systemd-gpt-auto-generator (an empty directory on the root).
+install -m 0644 "$P"/sysupdate.d/*.transfer "$R/usr/lib/sysupdate.d/"
 install -m 0644 "$P"/repart.d/*.conf "$R/usr/lib/mailroom/repart.d/"
 install -m 0644 "$P/etc/config.appliance.json" "$R/usr/lib/mailroom/provisioning/"
 install -m 0644 "$P"/network/*.network "$R/usr/lib/systemd/network/"
@@ -33,7 +37,8 @@ rm -f "$R/etc/resolv.conf"
 printf 'nameserver 127.0.0.1\noptions edns0 trust-ad\n' > "$R/etc/resolv.conf"
 
 systemctl --root="$R" enable mailroom-firstboot.service mailroom-mail.service \
-  mailroom-agent.service mailroom-helper.service mailroom-banner.service \
+  mailroom-agent.service mailroom-helper.service mailroom-banner.service mailroom-health.service \
+  mailroom-firstboot-late.service \
   systemd-networkd.service unbound.service chrony.service ssh.service \
   rspamd.service clamav-daemon.service clamav-freshclam.service
 # Our first boot replaces systemd's, which would ask for a locale and a root password on the

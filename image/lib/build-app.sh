@@ -24,17 +24,22 @@ cat > tsconfig.image.json <<'JSON'
   "extends": "./tsconfig.json",
   "compilerOptions": { "sourceMap": false, "incremental": false, "rootDir": ".", "outDir": "dist" },
   "include": ["core", "cli", "mail", "agent", "ui"],
-  "exclude": ["node_modules", "dist", "**/fixtures/**"]
+  "exclude": ["node_modules", "dist", "**/fixtures/**", "ui/client"]
 }
 JSON
 # Type errors are `npm test`'s to report; tsc emits regardless, and the image takes what it emits.
 node node_modules/typescript/bin/tsc -p tsconfig.image.json || echo "build-app: tsc reported type errors (emitted anyway)" >&2
 [ -f dist/cli/main.js ] || { echo "build-app: tsc produced no dist/cli/main.js" >&2; exit 1; }
+# The admin panel's bundle (esbuild, ui/client/build.mjs), where the agent looks for it
+# (ui/client/dist next to dist/): without it the panel's API works but there is no page.
+node ui/client/build.mjs --outdir "$W/compile/panel" >/dev/null
+find "$W/compile/panel" -name '*.map' -delete
 
 # 2. Runtime: production dependencies only, with their install scripts (the native module).
 cd "$W/out"
 cp "$W/compile/package.json" "$W/compile/package-lock.json" .
 cp -a "$W/compile/bin" "$W/compile/dist" .
+mkdir -p ui/client && cp -a "$W/compile/panel" ui/client/dist
 npm ci --omit=dev --ignore-scripts --loglevel=warn
 # better-sqlite3 is the one dependency with an install script. Compiling it takes minutes on
 # two cores, so the module is kept per (its locked version, trixie's node and compiler).

@@ -20,16 +20,25 @@ kver="${kernel##*/vmlinuz-}"
 initrd="$R/boot/initrd.img-$kver"
 [ -f "$initrd" ] || { echo "build-disk: no initramfs for $kver" >&2; exit 1; }
 
+# root slot by label, read-only; serial and screen consoles (the last one is /dev/console).
+cmdline() { echo "root=PARTLABEL=mailroom_$1 ro rootwait console=tty0 console=ttyS0,115200 quiet loglevel=3 systemd.show_status=error"; }
+
 rm -rf "$ESP"
 mkdir -p "$ESP/EFI/BOOT" "$ESP/EFI/systemd" "$ESP/EFI/Linux" "$ESP/loader"
-# The kernel command line is inside the UKI (signed along with it once Secure Boot is added):
-# root slot by label, read-only; serial and screen consoles.
+# The kernel command line is inside the UKI (signed along with it once Secure Boot is added).
 ukify build \
   --linux="$kernel" --initrd="$initrd" --uname="$kver" \
   --stub="$R/usr/lib/systemd/boot/efi/linuxx64.efi.stub" \
   --os-release="@$R/usr/lib/os-release" \
-  --cmdline="root=PARTLABEL=mailroom_$VERSION ro rootwait console=tty0 console=ttyS0,115200 quiet loglevel=3 systemd.show_status=error" \
+  --cmdline="$(cmdline "$VERSION")" \
   --output="$ESP/EFI/Linux/mailroom_$VERSION.efi"
+# What a UKI is made of, kept for image/lib/make-test-update.sh (the boot test's update scenario
+# makes a UKI for a "next" version from the same kernel and initramfs).
+rm -rf /cache/uki-parts; mkdir -p /cache/uki-parts
+cp "$kernel" /cache/uki-parts/vmlinuz; cp "$initrd" /cache/uki-parts/initrd.img
+cp "$R/usr/lib/systemd/boot/efi/linuxx64.efi.stub" /cache/uki-parts/linuxx64.efi.stub
+cp "$R/usr/lib/os-release" /cache/uki-parts/os-release; echo "$kver" > /cache/uki-parts/uname
+cmdline @VERSION@ > /cache/uki-parts/cmdline
 cp "$R/usr/lib/systemd/boot/efi/systemd-bootx64.efi" "$ESP/EFI/systemd/systemd-bootx64.efi"
 cp "$R/usr/lib/systemd/boot/efi/systemd-bootx64.efi" "$ESP/EFI/BOOT/BOOTX64.EFI"
 printf 'timeout 0\neditor no\nconsole-mode keep\n' > "$ESP/loader/loader.conf"

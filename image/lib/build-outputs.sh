@@ -6,6 +6,7 @@
 #   mailroom-VERSION.qcow2    Proxmox, KVM, libvirt (compressed clusters)
 #   mailroom-VERSION.ova      VMware, VirtualBox: OVF descriptor + manifest + stream VMDK
 #   SHA256SUMS
+#   update/                   the same release for systemd-sysupdate (root file system, UKI)
 # Usage: build-outputs.sh VERSION
 set -euo pipefail
 VERSION="$1"
@@ -43,5 +44,16 @@ rm -rf "$work"
 # zstd's multi-threaded mode writes the same bytes for any number of workers.
 zstd -q -T2 -12 -f "$raw" -o "$name.raw.zst.tmp" && mv "$name.raw.zst.tmp" "$name.raw.zst"
 
+# The release as systemd-sysupdate fetches it (provisioning/sysupdate.d): the root slot's file
+# system and the UKI, named mailroom_VERSION.*, with their own SHA256SUMS. Signing that file
+# (SHA256SUMS.gpg, detached) is the release step, with the vendor's key, outside this build.
+rm -rf update; mkdir -p update
+read -r start size < <(sfdisk -d "$raw" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\),.*name="mailroom_[^"]*".*/\1 \2/p' | head -n1)
+[ -n "${size:-}" ] || { echo "build-outputs: no mailroom_ root partition in $raw" >&2; exit 1; }
+dd if="$raw" bs=512 skip="$start" count="$size" status=none | zstd -q -T2 -12 -o "update/mailroom_$VERSION.root.raw.zst"
+cp "/cache/esp/EFI/Linux/mailroom_$VERSION.efi" "update/mailroom_$VERSION.efi"
+touch -d "@$SOURCE_DATE_EPOCH" update/*
+(cd update && sha256sum "mailroom_$VERSION.root.raw.zst" "mailroom_$VERSION.efi" > SHA256SUMS)
+
 sha256sum "$name.raw.zst" "$name.qcow2" "$name.ova" > SHA256SUMS
-ls -l "$name.raw.zst" "$name.qcow2" "$name.ova" SHA256SUMS
+ls -l "$name.raw.zst" "$name.qcow2" "$name.ova" SHA256SUMS update/*

@@ -30,9 +30,23 @@ bash /src/provisioning/install-into.sh "$R"
 printf 'IMAGE_ID=mailroom\nIMAGE_VERSION=%s\n' "$VERSION" >> "$R/usr/lib/os-release"
 echo mailroom > "$R/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tmailroom\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
-# /var is its own partition, mounted by the initramfs; nothing else in fstab (root is ro by
-# the kernel command line, the ESP is found by systemd-gpt-auto-generator).
-printf '# Mailroom: root (read-only) and /var are mounted by the initramfs.\n' > "$R/etc/fstab"
+# /var is its own partition, mounted by the initramfs (root is ro by the kernel command line).
+# The ESP at /efi, mounted on first use: systemd-sysupdate writes UKIs there and
+# systemd-bless-boot renames them (boot counting); nothing else needs it.
+printf '# Mailroom: root (read-only) and /var are mounted by the initramfs.\nPARTLABEL=esp /efi vfat noauto,x-systemd.automount,x-systemd.idle-timeout=60,umask=0077,nodev,nosuid,noexec 0 0\n' > "$R/etc/fstab"
+
+# The keys systemd-sysupdate (systemd-pull) accepts on a release's SHA256SUMS.gpg: the vendor's
+# release key (image/update-signing-key.asc, public, when the repository has one), else none:
+# an empty keyring refuses every update until the operator installs a key. Debian's own
+# /usr/lib/systemd/import-pubring.gpg (other distributions' keys) is never consulted while
+# this file exists.
+if [ -f /src/image/update-signing-key.asc ]; then
+  chroot "$R" gpg --batch --quiet --no-options --homedir /nonexistent --dearmor \
+    < /src/image/update-signing-key.asc > "$R/etc/systemd/import-pubring.gpg"
+else
+  : > "$R/etc/systemd/import-pubring.gpg"
+fi
+chmod 0644 "$R/etc/systemd/import-pubring.gpg"
 
 # Per machine, made on first boot: never in the image.
 rm -f "$R"/etc/ssh/ssh_host_*
@@ -45,6 +59,22 @@ sed -i -E 's/^root:[^:]*:/root:!*:/' "$R/etc/shadow"
 rm -rf "$R"/var/log/*.log "$R"/var/log/apt/* "$R"/var/cache/apt/*.bin "$R"/var/cache/ldconfig/aux-cache \
   "$R"/var/lib/apt/lists/* "$R"/var/cache/debconf/*-old "$R"/var/lib/dpkg/*-old
 rm -f "$R/etc/apt/preferences.d/mailroom-manifest.pref"
+
+# Nothing to redo on first boot: ld.so.cache and the rest are made here, so ldconfig.service and
+# systemd-update-done.service (ConditionNeedsUpdate: /usr newer than /etc/.updated) would only
+# cost seconds before sysinit.target. build-disk.sh clamps /usr's time to SOURCE_DATE_EPOCH:
+# the stamps say exactly that.
+for d in etc var; do
+  printf '# Written by the Mailroom image build in place of systemd-update-done.\nTIMESTAMP_NSEC=%s000000000\n' "$SOURCE_DATE_EPOCH" > "$R/$d/.updated"
+  touch -d "@$SOURCE_DATE_EPOCH" "$R/$d/.updated"
+done
+# e2scrub_reap cleans up LVM snapshots of e2scrub runs; there is no LVM here, and on first boot it
+# competes with the mail daemon's start.
+systemctl --root="$R" mask e2scrub_reap.service e2scrub_all.timer
+# systemd-boot-random-seed (from the systemd-boot package) mounts the ESP and rewrites its seed
+# file on every boot, inside sysinit.target: a minute before anything else under emulation. The
+# kernel seeds itself (jitter entropy, RDRAND); the ESP is left to updates and boot counting.
+systemctl --root="$R" mask systemd-boot-random-seed.service
 
 # The initramfs, now with the mailroom hook; mkinitramfs honours SOURCE_DATE_EPOCH.
 chroot "$R" update-initramfs -u -k all
