@@ -10,7 +10,6 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { silentLogger } from '../../../core/log.js';
 import { HELPER_COMMANDS } from '../../../agent/helper/catalogue.js';
@@ -122,19 +121,26 @@ test('a second helper on the same socket refuses to start', async () => {
   await assert.rejects(startHelper(dir, { logger: silentLogger }), (err: HelperError) => err.code === 'helper_socket_in_use');
 });
 
-test('a user outside the socket group is refused (helper_access_denied)', { skip: process.getuid?.() !== 0 ? 'needs root to run a client as another user' : false }, async () => {
-  const clientModule = fileURLToPath(new URL('../../../agent/helper/helper-client.js', import.meta.url));
-  const script = `const { HelperClient } = await import(${JSON.stringify(clientModule)});
-    const c = new HelperClient({ socketPath: ${JSON.stringify(helper.socketPath)} });
-    try { await c.call('helper.ping'); console.log('ALLOWED'); } catch (e) { console.log(e.code); } finally { c.close(); }`;
-  chmodSync(path.dirname(helper.socketPath), 0o755); // the directory is open: only the socket's own mode refuses
+test('a user outside the socket group is refused by the socket itself (EACCES)', { skip: process.getuid?.() !== 0 ? 'needs root to run a client as another user' : false }, async () => {
+  // The client runs as nobody with node's builtins only: our compiled tree may sit where nobody
+  // cannot read it (a fresh clone in a 0700 temporary directory). HelperClient maps EACCES to
+  // helper_access_denied (agent/helper/helper-client.ts).
+  const script = `const net = require('node:net');
+    const s = net.connect(${JSON.stringify(helper.socketPath)});
+    s.on('connect', () => { console.log('ALLOWED'); s.destroy(); });
+    s.on('error', (e) => console.log(e.code));`;
+  // Every directory on the way is open to nobody: only the socket's own mode (0660) refuses.
+  for (let d = path.dirname(helper.socketPath); d !== path.dirname(d); d = path.dirname(d)) {
+    if (d === os.tmpdir() || d === '/') break;
+    chmodSync(d, 0o755);
+  }
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script], { uid: 65534, gid: 65534, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { text += d.toString(); });
     child.on('error', reject);
     child.on('close', () => resolve(text.trim()));
   });
-  assert.equal(out, 'helper_access_denied');
+  assert.equal(out, 'EACCES');
 });
