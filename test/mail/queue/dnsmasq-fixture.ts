@@ -22,8 +22,22 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** `args` are dnsmasq record options, e.g. `--mx-host=a.test,mx.a.test,10`. */
+/**
+ * `args` are dnsmasq record options, e.g. `--mx-host=a.test,mx.a.test,10`. The free UDP port may
+ * be taken on TCP (dnsmasq binds both), or by another test between our probe and its bind: such
+ * a start is tried again on another port.
+ */
 export async function startDnsmasq(args: string[]): Promise<DnsmasqFixture> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDnsmasqOnce(args);
+    } catch (err) {
+      if (attempt >= 5 || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startDnsmasqOnce(args: string[]): Promise<DnsmasqFixture> {
   const port = await freeUdpPort();
   const bin = spawnSync('sh', ['-c', 'command -v dnsmasq']).stdout.toString().trim() || '/usr/sbin/dnsmasq';
   const child: ChildProcess = spawn(bin, [
