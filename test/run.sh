@@ -75,6 +75,6 @@ if [ -n "$IMAGE_PID" ]; then
   fi
 fi
 echo "test summary (again, after the image job):"
-grep -E '^(# |ℹ )(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$SUITE_LOG" | tail -n 8
+grep -aE '^(# |ℹ )(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$SUITE_LOG" | tail -n 8
 rm -f "$SUITE_LOG"
 [ "$suite_status" = 0 ] && [ "$image_status" = 0 ]
