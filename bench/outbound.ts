@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_PASSWORD, MailroomInstance, REPO_ROOT } from './lib/mailroom-instance.js';
 import { OutboundDnsInstance } from './lib/outbound-dns-instance.js';
-import { treeCpuSeconds } from './lib/outbound-cpu.js';
+import { threadCpuSeconds, treeCpuSeconds } from './lib/outbound-cpu.js';
 import { formatProfileSummary, summarizeCpuProfile } from './lib/outbound-cpu-profile.js';
 import { runOutboundLoad } from './lib/outbound-load.js';
 import { fmt, mib, outboundReport, SCENARIO_TEXT, type OutboundRun, type OutboundScenario } from './lib/outbound-report.js';
@@ -135,6 +135,7 @@ async function measure(s: Server, sink: SmtpSinkInstance, o: Options, scenario: 
   const sampler = new MemorySampler(s.pid, s.rootComm, 100);
   sampler.start();
   const cpu0 = treeCpuSeconds(s.pid(), s.rootComm);
+  const main0 = s.name === 'Mailroom' ? threadCpuSeconds(s.pid()) : NaN;
   const load = await runOutboundLoad({
     port: s.port, sessions: o.sessions, messages: count, size: o.size, from: SENDER, to: RCPT, auth: s.auth,
     connectionPerMessage: scenario === 'conn', timeLimitMs: o.loadCapMs, label,
@@ -143,6 +144,7 @@ async function measure(s: Server, sink: SmtpSinkInstance, o: Options, scenario: 
   const tDeliver = reached ? sink.lastReceivedAt : process.hrtime.bigint();
   const gotInTime = sink.received - baseReceived;
   const cpu1 = treeCpuSeconds(s.pid(), s.rootComm);
+  const main1 = s.name === 'Mailroom' ? threadCpuSeconds(s.pid()) : NaN;
   sampler.stop();
   // Connections close after the last delivery (Postfix caches them for 2 s): count them once the
   // queue is empty and the cache has let go.
@@ -158,7 +160,7 @@ async function measure(s: Server, sink: SmtpSinkInstance, o: Options, scenario: 
     server: s.name, scenario, round, accepted: load.accepted, failures: load.failures, firstFailure: load.firstFailure,
     acceptSec, deliverSec, acceptRate: load.accepted / acceptSec, deliverRate: Math.min(gotInTime, load.accepted) / deliverSec,
     p50: quantile(load.latenciesMs, 0.5), p99: quantile(load.latenciesMs, 0.99), authP50: quantile(load.authMs, 0.5),
-    sinkSessions: sink.sessionsEnded - baseSessions, cpuSec: cpu1 - cpu0, peakRss: sampler.peakRss,
+    sinkSessions: sink.sessionsEnded - baseSessions, cpuSec: cpu1 - cpu0, mainThreadCpuSec: main1 - main0, peakRss: sampler.peakRss,
     capped: load.capped || !reached || load.accepted < count,
   };
 }
@@ -248,7 +250,7 @@ async function main(): Promise<number> {
         }
         log(`round ${round}: ${s.name}, ${o.messages} messages, ${SCENARIO_TEXT[scenario]}`);
         const r = await measure(s, sink, o, scenario, round, `${s.name}-${scenario}-${round}`);
-        log(`  ${fmt(r.deliverRate)} msgs/s relayed (${fmt(r.acceptRate)} accepted), ${fmt(r.deliverSec, 2)} s, 250 p50/p99 ${fmt(r.p50, 2)}/${fmt(r.p99, 2)} ms, ${r.sinkSessions} sink sessions, CPU ${fmt(r.cpuSec, 2)} s, peak RSS ${mib(r.peakRss)}`);
+        log(`  ${fmt(r.deliverRate)} msgs/s relayed (${fmt(r.acceptRate)} accepted), ${fmt(r.deliverSec, 2)} s, 250 p50/p99 ${fmt(r.p50, 2)}/${fmt(r.p99, 2)} ms, ${r.sinkSessions} sink sessions, CPU ${fmt(r.cpuSec, 2)} s${Number.isFinite(r.mainThreadCpuSec) ? ` (main thread ${fmt(r.mainThreadCpuSec, 2)} s)` : ''}, peak RSS ${mib(r.peakRss)}`);
         results.push(r);
       }
     }
@@ -283,7 +285,8 @@ function reportProfile(dir: string, o: Options): void {
     log(`no CPU profile was written in ${dir} (the daemon did not exit normally)`);
     return;
   }
-  const text = files.map((f) => formatProfileSummary(summarizeCpuProfile(path.join(dir, f), 25))).join('\n\n');
+  // One file per thread: node names the main thread's *.0.001.cpuprofile, worker threads' after it.
+  const text = files.sort().map((f) => `${f}:\n${formatProfileSummary(summarizeCpuProfile(path.join(dir, f), 25))}`).join('\n\n');
   process.stderr.write(`\n${text}\n`);
   if (o.write) {
     const out = path.join(REPO_ROOT, 'bench', 'results', 'outbound-profile.txt');

@@ -28,3 +28,19 @@ export function treeCpuSeconds(root: number | null, rootComm?: string): number {
   for (const p of processTree(root, rootComm)) ticks += cpuTicksOf(p.pid);
   return ticks / TICKS_PER_SECOND;
 }
+
+/**
+ * Seconds of CPU one thread has used so far (its main thread when `tid` is left out), from
+ * /proc/PID/task/TID/stat. Mailroom's event loop is one thread: what it spends per message bounds
+ * the daemon's throughput whatever the other threads (commit worker, thread pool) do.
+ */
+export function threadCpuSeconds(pid: number | null, tid = pid): number {
+  if (pid === null || tid === null) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}

@@ -115,8 +115,9 @@ async function signatureLine(domain: string, key: DkimKey, h: string[], bh: stri
   const data = Buffer.from(signedPart + relaxedHeader(unsigned), 'latin1');
   const signature = key.algorithm === 'rsa'
     ? await signAsync('sha256', data, key.privateKey)
-    // RFC 8463: Ed25519 signs the SHA-256 hash of the data (PureEdDSA over the digest).
-    : await signAsync(null, createHash('sha256').update(data).digest(), key.privateKey);
+    // RFC 8463: Ed25519 signs the SHA-256 hash of the data (PureEdDSA over the digest). In line:
+    // an Ed25519 signature costs about 50 µs, less than a trip through the thread pool.
+    : cryptoSign(null, createHash('sha256').update(data).digest(), key.privateKey);
   // Whitespace inside b= is ignored by verifiers, so the long value may be folded.
   const b = signature.toString('base64').replace(/(.{72})(?=.)/g, '$1\r\n  ');
   return unsigned + b + '\r\n';

@@ -8,6 +8,9 @@
 // every finished attempt) coalesce into at most one tick per event-loop turn, a tick with every
 // slot busy does not read the spool at all, and due() returns only recipients whose destination
 // has a free slot and whose message/domain pair is not already running, about as many as can start.
+// A finished attempt kicks only when the last read left something behind for want of a slot
+// (a backlog): otherwise nothing can be waiting that an enqueue's own kick or the poll would not
+// find, and the read would cost a query per message for nothing.
 
 import { silentLogger, type Logger } from '../../core/log.js';
 import { sendPendingBounce, type BounceHandOff } from './bounce-sender.js';
@@ -64,6 +67,8 @@ export class QueueRunner {
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private kickPending = false;
+  /** The last tick may have left due mail behind for want of a free slot (true until a tick shows otherwise). */
+  private backlog = true;
   /** Ticks that read the spool and kicks asked for; tests read them to see coalescing work. */
   readonly stats = { kicks: 0, ticks: 0, fullSkips: 0 };
 
@@ -140,7 +145,7 @@ export class QueueRunner {
     }
     const free = this.limiter.freeTotal();
     // Every slot busy: nothing could start; the next finished attempt kicks again.
-    if (free === 0) { this.stats.fullSkips++; return 0; }
+    if (free === 0) { this.stats.fullSkips++; this.backlog = true; return 0; }
     this.stats.ticks++;
     const limit = Math.min(MAX_DUE_ROWS, Math.max(MIN_DUE_ROWS, free * DUE_ROWS_PER_SLOT));
     const skipDomains = [...this.domainsInFlight.keys()].filter((d) => !this.limiter.hasRoom(this.destinationOf(d)));
@@ -150,13 +155,15 @@ export class QueueRunner {
     const cut = rows >= limit && groups.length > 1;
     if (cut) groups.pop();
     let started = 0;
+    let leftBehind = cut || rows >= limit || skipDomains.length > 0;
     for (const { message, recipients } of groups) {
       const byDomain = new Map<string, QueuedRecipient[]>();
       for (const r of recipients) (byDomain.get(r.domain) ?? byDomain.set(r.domain, []).get(r.domain)!).push(r);
       for (const [domain, group] of byDomain) {
         const key = dueGroupKey(message.id, domain);
         const destination = this.destinationOf(domain);
-        if (this.inFlight.has(key) || !this.limiter.tryAcquire(destination)) continue;
+        if (this.inFlight.has(key)) continue;
+        if (!this.limiter.tryAcquire(destination)) { leftBehind = true; continue; }
         this.inFlight.add(key);
         this.domainsInFlight.set(domain, (this.domainsInFlight.get(domain) ?? 0) + 1);
         started++;
@@ -166,10 +173,11 @@ export class QueueRunner {
           if (n <= 1) this.domainsInFlight.delete(domain);
           else this.domainsInFlight.set(domain, n - 1);
           this.limiter.release(destination);
-          this.kick(); // a freed slot may let a waiting group go
+          if (this.backlog) this.kick(); // a freed slot may let a waiting group go
         }));
       }
     }
+    this.backlog = leftBehind;
     // More may be due than this read returned: look again while slots are free.
     if ((cut || rows >= limit) && started > 0 && this.limiter.freeTotal() > 0) this.kick();
     return started;

@@ -9,17 +9,27 @@
 // server's 250 and our commit of "delivered" (RFC 1047): a crash there sends that copy again,
 // which is the accepted trade-off in every MTA; the commit follows the reply immediately.
 //
+// Writes are committed by the spool's commit worker (spool-committer.ts): a thread with its own
+// connection, group-committing the writes of every session at once, so the WAL fsync never
+// blocks the main thread. Reads stay on the main thread's connection; WAL shows them every
+// committed write, and a write's promise resolves only after its commit.
+//
 // The runner reads the spool after every enqueue and every finished attempt, so the hot
 // statements are prepared once, and due() answers with one query bounded by what can start.
+// It usually starts a message the moment it is queued, so the bytes of recently queued small
+// messages are kept in memory (BodyCache) and the first attempt does not read the file back.
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import { normalizeAddress } from '../../core/address.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { FsBlobStore } from '../store/fs/blob-store.js';
 import { migrate, type Db } from '../store/sqlite/database.js';
 import { QUEUE_SCHEMA_STEPS } from './spool-schema.js';
-import { TransactionBatcher } from './transaction-batcher.js';
+import { mainThreadCommitter, workerCommitter, type SpoolCommitter } from './spool-committer.js';
+import type { SpoolBodyFile, SpoolWrite } from './spool-writes.js';
+import { locateBlob, newBlobId } from '../store/fs/blob-layout.js';
+import type { BlobWriter } from '../store/contracts.js';
 
 export type RecipientState = 'pending' | 'deferred' | 'delivered' | 'failed';
 
@@ -92,12 +102,25 @@ export interface OutboundSpoolOptions {
   spoolDir: string;
   now?: () => number;
   logger?: Logger;
+  /**
+   * Commit writes on the commit worker thread (default: yes when the database is a file; an
+   * in-memory database cannot be shared with a thread). false: on the main thread.
+   */
+  commitWorker?: boolean;
+  /** The commit worker's entry (tests stand in one that crashes on cue). */
+  commitWorkerUrl?: URL;
+  /** Bytes of recently queued bodies kept in memory for their first attempt (default 16 MiB; 0: none). */
+  bodyCacheBytes?: number;
 }
 
 export interface EnqueueOptions {
   /** A DSN produced by this queue; recorded so `queue ls` can tell them apart. */
   isBounce?: boolean;
 }
+
+/** Bodies larger than this are never kept in memory: they stream to their file, and from it. */
+const MAX_KEPT_BODY = 256 * 1024;
+const DEFAULT_BODY_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** Unreferenced bodies younger than this may be an enqueue in progress in another process. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -114,8 +137,6 @@ const OPEN_STATES = "('pending', 'deferred')";
 /** The statements every enqueue, tick and attempt runs, prepared once per spool. */
 function prepareStatements(db: Db) {
   return {
-    insertMessage: db.prepare('INSERT INTO queue_messages (id, sender, size, queued_at, is_bounce) VALUES (?, ?, ?, ?, ?)'),
-    insertRecipient: db.prepare(`INSERT INTO queue_recipients (message_id, address, domain, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)`),
     message: db.prepare('SELECT * FROM queue_messages WHERE id = ?'),
     recipients: db.prepare('SELECT * FROM queue_recipients WHERE message_id = ? ORDER BY rowid'),
     // Walks the partial due index in (next_attempt_at, rowid) order, so the recipients of one
@@ -128,26 +149,24 @@ function prepareStatements(db: Db) {
         AND (r.message_id || '/' || r.domain) NOT IN (SELECT value FROM json_each(?))
       ORDER BY r.next_attempt_at, r.rowid LIMIT ?`),
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM queue_recipients WHERE state IN ${OPEN_STATES}`),
-    senderOf: db.prepare('SELECT sender, is_bounce FROM queue_messages WHERE id = ?'),
-    recordOutcome: db.prepare(`UPDATE queue_recipients SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?, status = ?,
-      remote_mta = ?, next_attempt_at = ?, bounce = ? WHERE message_id = ? AND address = ? AND state IN ${OPEN_STATES}`),
     bouncePending: db.prepare("SELECT DISTINCT message_id FROM queue_recipients WHERE bounce = 'pending'"),
-    markBounced: db.prepare("UPDATE queue_recipients SET bounce = 'sent' WHERE message_id = ? AND address = ? AND bounce = 'pending'"),
-    retryNow: db.prepare(`UPDATE queue_recipients SET next_attempt_at = ? WHERE message_id = ? AND state IN ${OPEN_STATES}`),
-    openCount: db.prepare(`SELECT COUNT(*) AS n FROM queue_recipients WHERE message_id = ? AND (state IN ${OPEN_STATES} OR bounce = 'pending')`),
-    deleteMessage: db.prepare('DELETE FROM queue_messages WHERE id = ?'),
   };
 }
 
 export class OutboundSpool {
-  private readonly batcher: TransactionBatcher;
+  private readonly committer: SpoolCommitter;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly bodies: BodyCache;
 
   private constructor(private readonly db: Db, readonly blobs: FsBlobStore, options: OutboundSpoolOptions) {
-    this.batcher = new TransactionBatcher(db);
+    const useWorker = options.commitWorker ?? (!db.memory && db.name !== '' && db.name !== ':memory:');
+    this.committer = useWorker
+      ? workerCommitter(db, { ...(options.logger ? { logger: options.logger } : {}), ...(options.commitWorkerUrl ? { workerUrl: options.commitWorkerUrl } : {}) })
+      : mainThreadCommitter(db);
     this.sql = prepareStatements(db);
+    this.bodies = new BodyCache(options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
   }
@@ -172,23 +191,53 @@ export class OutboundSpool {
     }))];
     if (recipients.length === 0) throw new InputError('queue_no_recipients', 'a queued message needs at least one recipient');
 
-    const writer = this.blobs.create();
-    let size: number;
+    // Up to MAX_KEPT_BODY the bytes are kept: for the commit worker to write in one trip (when it
+    // writes files) and for the first attempt (BodyCache). Past it, or on the main-thread
+    // committer, they stream to the file through the blob writer as they come.
+    const inWorker = this.committer.writesFiles;
+    let kept: Buffer[] | null = [];
+    let size = 0;
+    let writer: BlobWriter | null = inWorker ? null : this.blobs.create();
+    let id: string;
+    let file: SpoolBodyFile | undefined;
     try {
-      for await (const chunk of body) await writer.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      ({ size } = await writer.commit());
+      for await (const chunk of body) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += bytes.length;
+        if (kept && size > MAX_KEPT_BODY) {
+          if (!writer) {
+            writer = this.blobs.create();
+            for (const c of kept) await writer.write(c);
+          }
+          kept = null;
+        }
+        // Copied: a caller may reuse its buffer once it has been taken.
+        if (kept) kept.push(Buffer.from(bytes));
+        if (writer) await writer.write(bytes);
+      }
+      if (writer) {
+        ({ size } = await writer.commit());
+        id = writer.id;
+      } else {
+        id = newBlobId(new Date());
+        const location = locateBlob(this.blobs.blobsDir, id)!;
+        file = { blobsDir: this.blobs.blobsDir, ...location, bytes: Buffer.concat(kept!, size) };
+      }
     } catch (err) {
-      await writer.abort().catch(() => undefined);
+      await writer?.abort().catch(() => undefined);
       throw err;
     }
-    const id = writer.id;
     const queuedAt = this.now();
+    // Cached before the commit: the runner may start the message the moment the rows are visible.
+    if (kept) this.bodies.put(id, kept, size);
     try {
-      await this.batcher.run(() => {
-        this.sql.insertMessage.run(id, sender, size, queuedAt, options.isBounce ? 1 : 0);
-        for (const r of recipients) this.sql.insertRecipient.run(id, r, r.slice(r.lastIndexOf('@') + 1), queuedAt);
+      await this.write({
+        kind: 'enqueue', id, sender, size, queuedAt, isBounce: options.isBounce === true,
+        recipients: recipients.map((address) => ({ address, domain: address.slice(address.lastIndexOf('@') + 1) })),
+        ...(file ? { body: file } : {}),
       });
     } catch (err) {
+      this.bodies.drop(id);
       await this.blobs.remove(id).catch(() => undefined);
       throw err;
     }
@@ -241,21 +290,9 @@ export class OutboundSpool {
    * non-null sender get a pending bounce in the same transaction, so a crash cannot lose it.
    */
   async recordAttempt(messageId: string, updates: RecipientUpdate[]): Promise<void> {
-    const now = this.now();
-    let finished = false;
-    await this.batcher.run(() => {
-      finished = false;
-      const m = this.sql.senderOf.get(messageId) as { sender: string; is_bounce: number } | undefined;
-      if (!m) return; // removed by an admin meanwhile
-      const bounce = m.sender !== '' ? 'pending' : 'none';
-      for (const u of updates) {
-        this.sql.recordOutcome.run(u.state, now, u.reply.slice(0, 2000), u.status, u.remoteMta ?? null, u.state === 'deferred' ? (u.nextAttemptAt ?? now) : now,
-          u.state === 'failed' ? bounce : 'none', messageId, u.address);
-      }
-      // The last final outcome removes the message's rows in the same commit (one fsync, not two).
-      finished = this.deleteIfDone(messageId);
-    });
-    if (finished) await this.removeBody(messageId);
+    // The last final outcome removes the message's rows in the same commit (one fsync, not two).
+    const result = await this.write({ kind: 'record', messageId, now: this.now(), updates, ...this.bodyFileOf(messageId) });
+    if (result.finished) await this.removeBody(messageId, result.fileRemoved);
   }
 
   /** Messages with failed recipients whose bounce is not yet handed off. */
@@ -266,22 +303,14 @@ export class OutboundSpool {
   }
 
   async markBounced(messageId: string, addresses: string[]): Promise<void> {
-    let finished = false;
-    await this.batcher.run(() => {
-      for (const a of addresses) this.sql.markBounced.run(messageId, a);
-      finished = this.deleteIfDone(messageId);
-    });
-    if (finished) await this.removeBody(messageId);
+    const result = await this.write({ kind: 'markBounced', messageId, addresses, ...this.bodyFileOf(messageId) });
+    if (result.finished) await this.removeBody(messageId, result.fileRemoved);
   }
 
   /** Makes every waiting recipient of the message due now; NotFoundError when there is no such message. */
   async retryNow(id: string): Promise<number> {
     if (!this.get(id)) throw new NotFoundError('queue_message_not_found', `no queued message ${id}`);
-    let changed = 0;
-    await this.batcher.run(() => {
-      changed = this.sql.retryNow.run(this.now(), id).changes;
-    });
-    return changed;
+    return (await this.write({ kind: 'retryNow', messageId: id, now: this.now() })).changes;
   }
 
   /** Drops a message without delivering or bouncing it (an admin's `queue rm`). */
@@ -292,28 +321,48 @@ export class OutboundSpool {
   }
 
   openBody(id: string): Readable {
-    return this.blobs.open(id);
+    const cached = this.bodies.get(id);
+    return cached ? Readable.from(cached, { objectMode: false }) : this.blobs.open(id);
+  }
+
+  /** Writes asked for and transactions that committed them (fewer: group commit). */
+  get commitStats(): { requests: number; transactions: number } {
+    return { ...this.committer.stats };
+  }
+
+  /** Waits for the writes in flight and stops the commit worker. The spool is not used after. */
+  async close(): Promise<void> {
+    await this.committer.close();
+    this.bodies.clear();
+  }
+
+  /** For a committer that removes files: where the message's body is. */
+  private bodyFileOf(id: string): { bodyFile?: string } {
+    const location = this.committer.writesFiles ? locateBlob(this.blobs.blobsDir, id) : null;
+    return location ? { bodyFile: location.file } : {};
+  }
+
+  /** Commits one write (spool-writes.ts); resolves once it is durable. */
+  private write(write: SpoolWrite) {
+    return this.committer.run(write);
   }
 
   /**
-   * Inside a transaction: deletes the message's rows when nothing is left to do for it (every
-   * recipient final, no bounce pending). Returns whether it did; the caller removes the body file
-   * after the commit (rows first, file second: a crash in between leaves an orphan file, which
-   * the sweep at open removes).
+   * After a write reported `finished` (it deleted the message's rows because nothing is left to
+   * do for it): rows first, file second, so a crash in between leaves an orphan file, which the
+   * sweep at open removes.
    */
-  private deleteIfDone(id: string): boolean {
-    if ((this.sql.openCount.get(id) as { n: number }).n > 0) return false;
-    return this.sql.deleteMessage.run(id).changes > 0;
-  }
-
-  private async removeBody(id: string): Promise<void> {
-    await this.blobs.remove(id);
+  private async removeBody(id: string, removed = false): Promise<void> {
+    this.bodies.drop(id);
+    if (!removed) await this.blobs.remove(id);
     this.logger.info('message done, removed from queue', { qid: id });
   }
 
   /** Rows first, file second: a crash in between leaves an orphan file, which the sweep removes. */
   private async deleteMessage(id: string): Promise<void> {
-    await this.batcher.run(() => { this.sql.deleteMessage.run(id); });
+    this.bodies.drop(id);
+    // The file here, awaited: an admin's `queue rm` expects it gone when the command returns.
+    await this.write({ kind: 'delete', messageId: id });
     await this.blobs.remove(id);
   }
 
@@ -362,4 +411,44 @@ function toMessageInfo(m: MessageRow): QueuedMessageInfo {
 
 function toMessage(m: MessageRow, rows: RecipientRow[]): QueuedMessage {
   return { ...toMessageInfo(m), recipients: rows.map(toRecipient) };
+}
+
+/**
+ * The bytes of recently queued small messages, oldest dropped first past `limit` bytes. Only a
+ * copy of what the file holds: the file is durable before the message is acknowledged, and an
+ * attempt whose message is no longer here reads the file.
+ */
+class BodyCache {
+  private readonly entries = new Map<string, { chunks: Buffer[]; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get enabled(): boolean {
+    return this.limit > 0;
+  }
+
+  put(id: string, chunks: Buffer[], bytes: number): void {
+    if (!this.enabled || bytes > this.limit) return;
+    this.drop(id);
+    this.entries.set(id, { chunks, bytes });
+    this.bytes += bytes;
+    while (this.bytes > this.limit) this.drop(this.entries.keys().next().value!);
+  }
+
+  get(id: string): Buffer[] | null {
+    return this.entries.get(id)?.chunks ?? null;
+  }
+
+  drop(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.bytes -= entry.bytes;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
 }

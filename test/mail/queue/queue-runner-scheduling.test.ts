@@ -96,4 +96,27 @@ describe('QueueRunner scheduling', () => {
     assert.equal(calls.size, 20);
     assert.ok([...calls.values()].every((n) => n === 1), 'no message split into two sessions or sent twice');
   });
+
+  it('a finished attempt reads the spool again only when the last read left mail behind', async () => {
+    const waitFor = async (cond: () => boolean) => { for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5)); assert.ok(cond()); };
+    let done = 0;
+    const runner = new QueueRunner({
+      spool, hostname: 'h.test', handOffBounce: async () => {}, pollIntervalMs: 60_000, limits: { total: 2, perDomain: 2 },
+      deliver: async (_d, m) => { await nextTurn(); done++; return delivered(m.recipients); },
+    });
+    runner.start();
+    await waitFor(() => spool.list().length === 0);
+    // Room to spare: one message is queued, kicked, read once and delivered; its end reads nothing.
+    await spool.enqueue({ from: 'a@h.test', recipients: ['one@solo.test'] }, body());
+    const reads = dueCalls;
+    runner.kick();
+    await waitFor(() => done === 1 && spool.list().length === 0);
+    for (let i = 0; i < 5; i++) await nextTurn();
+    assert.equal(dueCalls - reads, 1, 'one read for the kick, none after the attempt');
+    // More due than slots: each finished attempt reads again until the backlog is gone.
+    for (let i = 0; i < 6; i++) await spool.enqueue({ from: 'a@h.test', recipients: [`b${i}@many${i}.test`] }, body());
+    runner.kick();
+    await waitFor(() => done === 7 && spool.list().length === 0);
+    await runner.stop(1000);
+  });
 });

@@ -1,0 +1,103 @@
+// The spool's writes go to its commit worker thread: group commit across callers, durable when
+// they resolve, visible to the main thread's reads, and a worker that dies mid-batch loses or
+// half-writes nothing. Also the in-memory copy of recently queued bodies.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { OutboundSpool, type OutboundSpoolOptions } from '../../../mail/queue/spool.js';
+import { locateBlob } from '../../../mail/store/fs/blob-layout.js';
+import { openDatabase, type Db } from '../../../mail/store/sqlite/database.js';
+
+const CRASHING_WORKER = new URL('./crashing-spool-commit-worker.js', import.meta.url);
+const MESSAGE = 'From: a@here.test\r\nSubject: hi\r\n\r\n' + 'body line\r\n'.repeat(300);
+
+async function* chunks(text: string): AsyncGenerator<Buffer> {
+  for (let i = 0; i < text.length; i += 1000) yield Buffer.from(text.slice(i, i + 1000));
+}
+
+async function read(stream: AsyncIterable<unknown>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString();
+}
+
+describe('OutboundSpool commit worker', () => {
+  let dir: string;
+  let db: Db;
+  let spool: OutboundSpool;
+  const open = async (options: Partial<OutboundSpoolOptions> = {}) => {
+    db = openDatabase(path.join(dir, 'mailroom.db'));
+    spool = await OutboundSpool.open({ db, spoolDir: path.join(dir, 'queue'), ...options });
+  };
+  beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-spool-worker-')); });
+  afterEach(async () => { await spool.close(); db.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('commits concurrent writes in shared transactions on the worker, each visible once it resolves', async () => {
+    await open();
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => spool.enqueue({ from: 'a@here.test', recipients: [`r${i}@far.test`] }, chunks(MESSAGE))));
+    for (const id of ids) assert.equal(spool.get(id)?.recipients[0]?.state, 'pending');
+    const stats = spool.commitStats;
+    assert.equal(stats.requests, 30);
+    assert.ok(stats.transactions >= 1 && stats.transactions < 30, `group commit: ${JSON.stringify(stats)}`);
+    // The other writes take the same road: outcomes, the removal of a finished message, retry, rm.
+    await spool.recordAttempt(ids[0]!, [{ address: 'r0@far.test', state: 'delivered', reply: '250 ok', status: '2.0.0' }]);
+    assert.equal(spool.get(ids[0]!), null, 'finished message removed');
+    // The worker unlinks the file just after its answer.
+    for (let i = 0; i < 400 && await spool.blobs.exists(ids[0]!); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await spool.blobs.exists(ids[0]!), false);
+    await spool.recordAttempt(ids[1]!, [{ address: 'r1@far.test', state: 'deferred', reply: '451 later', status: '4.0.0', nextAttemptAt: Date.now() + 3600_000 }]);
+    assert.equal(await spool.retryNow(ids[1]!), 1);
+    assert.ok(spool.get(ids[1]!)!.recipients[0]!.nextAttemptAt <= Date.now());
+    await spool.recordAttempt(ids[2]!, [{ address: 'r2@far.test', state: 'failed', reply: '550 no', status: '5.1.1' }]);
+    assert.equal(spool.get(ids[2]!)!.recipients[0]!.bounce, 'pending');
+    await spool.markBounced(ids[2]!, ['r2@far.test']);
+    assert.equal(spool.get(ids[2]!), null);
+    await spool.remove(ids[3]!);
+    assert.equal(spool.get(ids[3]!), null);
+    // Durable: a fresh connection (as after a restart) sees the same rows.
+    const other = openDatabase(path.join(dir, 'mailroom.db'), { readonly: true });
+    try {
+      assert.equal((other.prepare('SELECT count(*) AS n FROM queue_messages').get() as { n: number }).n, 27);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a worker that dies before committing fails the batch, leaves no row and no file, and a new worker takes the next', async () => {
+    await open({ commitWorkerUrl: CRASHING_WORKER });
+    await assert.rejects(spool.enqueue({ from: 'crash-before@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE)), (e: { code?: string }) => e.code === 'store_commit_worker_died');
+    assert.deepEqual(spool.list(), []);
+    const files = [];
+    for await (const id of spool.blobs.list()) files.push(id);
+    assert.deepEqual(files, [], 'the spool file of the failed enqueue is removed');
+    const id = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
+    assert.ok(spool.get(id));
+  });
+
+  it('a worker that dies after committing still reports the enqueue as queued (the rows say so)', async () => {
+    await open({ commitWorkerUrl: CRASHING_WORKER });
+    const id = await spool.enqueue({ from: 'crash-after@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
+    assert.equal(spool.get(id)?.sender, 'crash-after@here.test');
+    assert.equal(await spool.blobs.exists(id), true);
+  });
+
+  it('serves a freshly queued small body from memory, a large one and an evicted one from the file', async () => {
+    await open({ bodyCacheBytes: 64 * 1024 });
+    const small = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
+    const large = 'From: a@here.test\r\n\r\n' + 'x'.repeat(300 * 1024) + '\r\n';
+    const big = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(large));
+    assert.equal(await read(spool.openBody(small)), MESSAGE);
+    assert.equal(await read(spool.openBody(big)), large);
+    // Remove the small one's file behind the spool's back: only the memory copy can answer now.
+    rmSync(locateBlob(spool.blobs.blobsDir, small)!.file);
+    assert.equal(await read(spool.openBody(small)), MESSAGE);
+    // Fill the cache past its limit: the oldest entry goes, and its file is read again.
+    const ids = [];
+    for (let i = 0; i < 30; i++) ids.push(await spool.enqueue({ from: 'a@here.test', recipients: [`y${i}@far.test`] }, chunks(MESSAGE)));
+    rmSync(locateBlob(spool.blobs.blobsDir, ids[0]!)!.file);
+    await assert.rejects(read(spool.openBody(ids[0]!)), /ENOENT|not found|no such/i);
+    assert.equal(await read(spool.openBody(ids[29]!)), MESSAGE);
+  });
+});
