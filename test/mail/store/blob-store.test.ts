@@ -53,6 +53,29 @@ describe('FsBlobStore', () => {
     await assert.rejects(a.write(Buffer.from('late')), { code: 'blob_closed' });
   });
 
+  it('creates the file before the body arrives; abort before any write removes it', async () => {
+    // The writer opens its file at once (the open is off the path between end of DATA and 250).
+    const w = blobs.create();
+    const file = path.join(dir, 'blobs', '20250602', '10', w.id);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(existsSync(file), 'the file exists before the first write');
+    await w.abort();
+    assert.equal(existsSync(file), false);
+    await assert.rejects(w.commit(), { code: 'blob_closed' });
+  });
+
+  it('a small body and a large one (past the write buffer) commit intact', async () => {
+    for (const size of [1, 4096, 65_535, 65_536, 65_537, 300_001]) {
+      const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) % 256));
+      const w = blobs.create();
+      // Uneven pieces, so the switch to plain writes happens mid-piece for the large ones.
+      for (let i = 0; i < data.length; i += 30_001) await w.write(data.subarray(i, i + 30_001));
+      assert.deepEqual(await w.commit(), { id: w.id, size });
+      assert.deepEqual(await readAll(blobs.open(w.id)), data, `${size} bytes read back`);
+    }
+  });
+
   it('an empty blob is a real, empty file', async () => {
     const w = blobs.create();
     await w.commit();
