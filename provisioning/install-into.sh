@@ -27,6 +27,10 @@ install -m 0755 "$P/initramfs/hooks/mailroom" "$R/etc/initramfs-tools/hooks/"
 install -m 0755 "$P/initramfs/scripts/local-bottom/mailroom-var" "$R/etc/initramfs-tools/scripts/local-bottom/"
 install -m 0644 "$P/etc/sshd-mailroom.conf" "$R/etc/ssh/sshd_config.d/mailroom.conf"
 install -m 0644 "$P/etc/unbound-mailroom.conf" "$R/etc/unbound/unbound.conf.d/mailroom.conf"
+# rspamd as Mailroom uses it (worker count, Bayes on SQLite, our SPF/DKIM/DMARC results); the
+# test fixture and the filter bench run this same local.d.
+install -d "$R/etc/rspamd/local.d"
+install -m 0644 "$P"/etc/rspamd/local.d/* "$R/etc/rspamd/local.d/"
 for unit in rspamd.service clamav-daemon.service clamav-freshclam.service; do
   install -d "$R/usr/lib/systemd/system/$unit.d"
   install -m 0644 "$P/systemd/dropins/after-mail-ready.conf" "$R/usr/lib/systemd/system/$unit.d/50-mailroom.conf"

@@ -7,9 +7,15 @@
 // milter_default_action for rspamd setups is usually "accept" too); the cost is some spam in
 // inboxes while it is down. "defer" answers 451 instead, for sites that would rather delay mail
 // than let unfiltered mail through.
+//
+// When the MX verifies SPF, DKIM and DMARC itself (inbound.verify), the check waits for that
+// verdict and hands it to rspamd (ctx.verification, rspamd-auth-headers.ts) instead of having
+// rspamd look up and compute the same things again; a message the verification refuses
+// (DMARC p=reject) is not sent to rspamd at all.
 
 import type { Logger } from '../../core/log.js';
-import type { Check, CheckResult } from './contracts.js';
+import type { Check, CheckContext, CheckResult } from './contracts.js';
+import type { VerifiedResults } from './rspamd-auth-headers.js';
 import type { RspamdScanner } from './rspamd-client.js';
 import { RspamdError } from './rspamd-http.js';
 import { rspamdVerdict } from './rspamd-verdict.js';
@@ -20,14 +26,25 @@ export interface RspamdCheckOptions {
   logger: Logger;
 }
 
+/** The DATA-stage context with the MX's own verification, still running or done. */
+export interface VerifiedCheckContext extends CheckContext {
+  verification?: Promise<(VerifiedResults & { check: CheckResult }) | null>;
+}
+
 export function createRspamdCheck(options: RspamdCheckOptions): Check {
   return {
     name: 'rspamd',
-    async data(ctx, message): Promise<CheckResult> {
+    async data(ctx: VerifiedCheckContext, message): Promise<CheckResult> {
+      // A verification that failed is the caller's to report; rspamd then checks without it.
+      const verified = ctx.verification ? await ctx.verification.catch(() => null) : null;
+      if (verified && (verified.check.action === 'reject' || verified.check.action === 'defer')) {
+        return { action: 'accept', reason: 'not scanned: refused by verification' };
+      }
       try {
         const reply = await options.scanner.check(message, {
           ip: ctx.remoteAddress, helo: ctx.helo, hostname: ctx.remoteHostname, mailFrom: ctx.mailFrom,
           recipients: ctx.recipients, queueId: ctx.queueId ?? null, user: ctx.authenticatedUser,
+          authentication: verified,
         });
         return rspamdVerdict(reply);
       } catch (err) {

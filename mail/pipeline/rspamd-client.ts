@@ -1,10 +1,13 @@
 // The spam check's client: POST /checkv2 on rspamd's normal worker with the raw message as the
 // body and the SMTP envelope in request headers (rspamd's HTTP protocol: IP, Helo, Hostname,
 // From, one Rcpt per recipient, Queue-Id, MTA-Name). rspamd then judges the message as the
-// MTA saw it, without the trace fields Mailroom adds afterwards.
+// MTA saw it, without the trace fields Mailroom adds afterwards. With Mailroom's own SPF, DKIM
+// and DMARC results (envelope.authentication) the SPF, DKIM and DMARC request headers of
+// rspamd's http_headers module carry them (rspamd-auth-headers.ts).
 
 import { createRspamdHttp, RspamdError, type MessageSource } from './rspamd-http.js';
 import { parseRspamdReply, type RspamdReply } from './rspamd-reply.js';
+import { rspamdAuthHeaders, type VerifiedResults } from './rspamd-auth-headers.js';
 
 export interface RspamdEnvelope {
   ip: string;
@@ -17,6 +20,8 @@ export interface RspamdEnvelope {
   queueId: string | null;
   /** The authenticated user, if any (rspamd scores those differently). */
   user: string | null;
+  /** Mailroom's verification of the message, when it ran (inbound.verify). */
+  authentication?: VerifiedResults | null;
 }
 
 export interface RspamdScanner {
@@ -44,6 +49,7 @@ export function createRspamdScanner(options: RspamdScannerOptions): RspamdScanne
       if (env.recipients.length > 0) headers.Rcpt = env.recipients.map(headerSafe);
       if (env.queueId) headers['Queue-Id'] = headerSafe(env.queueId);
       if (env.user) headers.User = headerSafe(env.user);
+      if (env.authentication) Object.assign(headers, rspamdAuthHeaders(env.authentication));
       const res = await http.post('/checkv2', message, headers);
       if (res.status !== 200) {
         throw new RspamdError('rspamd_http_status', `rspamd answered HTTP ${res.status} ${res.statusMessage}`.trim());

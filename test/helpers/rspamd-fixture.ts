@@ -1,8 +1,8 @@
 // Debian's rspamd 3.4 as a test peer (see shared/PEERS.md): a private instance whose config is a
-// copy of /etc/rspamd in a temporary directory (the host's local.d and override.d left out), its
-// normal and controller workers on free 127.0.0.1 ports, the proxy off, Bayes on SQLite files
-// (rspamd's default backend is Redis, which the tests do not run), and test rules that make
-// every action reachable from a Subject line:
+// copy of /etc/rspamd in a temporary directory with the appliance's own local.d
+// (provisioning/etc/rspamd/local.d, what the image installs into /etc/rspamd/local.d) and not
+// the host's, its normal and controller workers on free 127.0.0.1 ports, and, unless
+// `testRules: false`, test rules that make every action reachable from a Subject line:
 //
 //   GTUBE in the body                -> reject (rspamd's own test pattern)
 //   Subject contains JUNK_SUBJECT    -> add header (score 10; add_header is 6, reject 60)
@@ -10,21 +10,40 @@
 //   Subject contains SOFT_SUBJECT    -> soft reject (force_actions)
 //   anything else                    -> no action (greylist is switched off)
 //
+// The fixture's own settings go to override.d where the appliance ships a local.d file of the
+// same name (rspamd reads override.d last, key by key), so the appliance's settings stay as
+// shipped: the benchmark measures the configuration the appliance runs.
+//
 // rspamd compiles the public-suffix list with Hyperscan before its workers start (15 s to a
 // minute for Debian's 9,600 names); the fixture gives it a list of a few test suffixes instead,
-// and rspamd is ready in 2 to 4 s. Its regular expressions compile in the background meanwhile.
-// Every file it writes stays in the temporary directory (the Bayes learn cache included, which
-// would otherwise go to /var/lib/rspamd). Stopped by the process id we started; the temporary
+// and rspamd is ready in 2 to 4 s. Its regular expressions compile
+// in the background meanwhile. Every file it writes stays in the temporary directory (the Bayes
+// files and learn cache go to DBDIR). Stopped by the process id we started; the temporary
 // directory is removed. Spawning, readiness and stopping are shared with clamd's fixture
 // (peer-process.ts).
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort, PeerProcess, stopAtExit, stoppedCleanly } from './peer-process.js';
 
 export const RSPAMD_BIN = '/usr/bin/rspamd';
+
+/** The appliance's rspamd settings (installed into /etc/rspamd/local.d by provisioning/install-into.sh). */
+export const APPLIANCE_RSPAMD_LOCAL_D = findApplianceLocalD();
+
+function findApplianceLocalD(): string {
+  // Compiled into dist*/test/helpers or run from test/helpers: the repository is above.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'provisioning', 'etc', 'rspamd', 'local.d');
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('provisioning/etc/rspamd/local.d not found above the test helpers');
+}
 export const JUNK_SUBJECT = 'mailroom-test-junk';
 export const REWRITE_SUBJECT = 'mailroom-test-rewrite';
 export const SOFT_SUBJECT = 'mailroom-test-soft';
@@ -63,13 +82,17 @@ function postLearn(port: number, message: string): Promise<{ ok: boolean; text: 
 }
 
 export interface RspamdFixtureOptions {
-  /** Normal (scanner) worker processes; 1 by default, rspamd's own default on up to 3 cores. */
+  /** Normal (scanner) worker processes; by default the appliance's count (local.d/worker-normal.inc). */
   normalWorkers?: number;
   /**
    * rspamd's DNS server ("127.0.0.1:PORT"); default the system's. It asks DNS for every message
    * (block lists); where the system resolver cannot be reached each lookup waits for its timeout.
    */
   dnsServer?: string;
+  /** The Subject-line test rules and the test action thresholds above (default true). */
+  testRules?: boolean;
+  /** More settings over the appliance's, as override.d files by name (experiments). */
+  overrides?: Readonly<Record<string, string>>;
 }
 
 export class RspamdFixture {
@@ -111,48 +134,51 @@ export class RspamdFixture {
 
   private writeConfig(): void {
     cpSync('/etc/rspamd', this.confDir, { recursive: true });
-    // Only our local settings: whatever the host configured must not change the verdicts.
+    // Only the appliance's settings and ours: whatever the host configured must not change the verdicts.
     for (const d of ['local.d', 'override.d']) {
       rmSync(path.join(this.confDir, d), { recursive: true, force: true });
       mkdirSync(path.join(this.confDir, d));
     }
+    for (const name of readdirSync(APPLIANCE_RSPAMD_LOCAL_D)) {
+      const from = path.join(APPLIANCE_RSPAMD_LOCAL_D, name);
+      if (statSync(from).isFile()) cpSync(from, path.join(this.confDir, 'local.d', name));
+    }
     for (const d of ['run', 'db', 'log']) mkdirSync(path.join(this.dir, d));
     const local = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'local.d', name), text);
-    local('worker-proxy.inc', 'enabled = false;\n');
+    const override = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'override.d', name), text);
     // rspamd compiles the whole public-suffix list (9,600 names) into a Hyperscan database
-    // before its workers start: 15 s or more on a fresh cache. The tests need a few suffixes.
+    // before its workers start: 15 s to minutes on a fresh cache. The tests need a few suffixes.
     writeFileSync(path.join(this.confDir, 'test-tlds.dat'), ['com', 'org', 'net', 'example', 'test', 'invalid', ''].join('\n'));
-    const dns = this.options.dnsServer ? `dns {\n  nameserver = ["${this.options.dnsServer}"];\n}\n` : '';
-    local('options.inc', `url_tld = "${path.join(this.confDir, 'test-tlds.dat')}";\n${dns}`);
-    local('actions.conf', 'add_header = 6;\nrewrite_subject = 30;\nreject = 60;\ngreylist = null;\nsubject = "***SPAM*** %s";\n');
-    mkdirSync(path.join(this.confDir, 'local.d', 'maps.d'));
-    const map = (name: string, re: string) => writeFileSync(path.join(this.confDir, 'local.d', 'maps.d', name), `/${re}/i\n`);
-    map('junk.map', JUNK_SUBJECT);
-    map('rewrite.map', REWRITE_SUBJECT);
-    map('soft.map', SOFT_SUBJECT);
-    const rule = (sym: string, file: string, score: number) =>
-      `${sym} { type = "header"; header = "Subject"; regexp = true; map = "\${LOCAL_CONFDIR}/local.d/maps.d/${file}"; score = ${score}; }\n`;
-    local('multimap.conf', rule('MAILROOM_TEST_JUNK', 'junk.map', 10) + rule('MAILROOM_TEST_REWRITE', 'rewrite.map', 40) + rule('MAILROOM_TEST_SOFT', 'soft.map', 0));
-    local('force_actions.conf', `rules {\n  MAILROOM_TEST_SOFT_REJECT { action = "soft reject"; expression = "MAILROOM_TEST_SOFT"; message = "${SOFT_MESSAGE}"; }\n}\n`);
-    local('classifier-bayes.conf', [
-      'backend = "sqlite3";',
-      'min_learns = 1;',
-      'statfile { symbol = "BAYES_HAM"; spam = false; path = "${DBDIR}/bayes.ham.sqlite"; }',
-      'statfile { symbol = "BAYES_SPAM"; spam = true; path = "${DBDIR}/bayes.spam.sqlite"; }',
-      // Without a path the learn cache goes to the compiled-in /var/lib/rspamd, shared with the host.
-      'cache { type = "sqlite3"; path = "${DBDIR}/learn_cache.sqlite"; }',
-      '',
-    ].join('\n'));
+    let options = `url_tld = "${path.join(this.confDir, 'test-tlds.dat')}";\n`;
+    if (this.options.dnsServer) options += `dns {\n  nameserver = ["${this.options.dnsServer}"];\n}\n`;
+    override('options.inc', options);
+    // One learned message is enough for Bayes to score (rspamd's default wants 200).
+    override('classifier-bayes.conf', 'min_learns = 1;\n');
+    if (this.options.testRules ?? true) {
+      override('actions.conf', 'add_header = 6;\nrewrite_subject = 30;\nreject = 60;\ngreylist = null;\nsubject = "***SPAM*** %s";\n');
+      mkdirSync(path.join(this.confDir, 'local.d', 'maps.d'));
+      const map = (name: string, re: string) => writeFileSync(path.join(this.confDir, 'local.d', 'maps.d', name), `/${re}/i\n`);
+      map('junk.map', JUNK_SUBJECT);
+      map('rewrite.map', REWRITE_SUBJECT);
+      map('soft.map', SOFT_SUBJECT);
+      const rule = (sym: string, file: string, score: number) =>
+        `${sym} { type = "header"; header = "Subject"; regexp = true; map = "\${LOCAL_CONFDIR}/local.d/maps.d/${file}"; score = ${score}; }\n`;
+      local('multimap.conf', rule('MAILROOM_TEST_JUNK', 'junk.map', 10) + rule('MAILROOM_TEST_REWRITE', 'rewrite.map', 40) + rule('MAILROOM_TEST_SOFT', 'soft.map', 0));
+      local('force_actions.conf', `rules {\n  MAILROOM_TEST_SOFT_REJECT { action = "soft reject"; expression = "MAILROOM_TEST_SOFT"; message = "${SOFT_MESSAGE}"; }\n}\n`);
+    }
+    for (const [name, text] of Object.entries(this.options.overrides ?? {})) override(name, text);
   }
 
   private async start(): Promise<void> {
     // A restart keeps the ports, so the daemon's config still points at it.
     if (this.normalPort === 0) this.normalPort = await freeLoopbackPort();
     if (this.controllerPort === 0) this.controllerPort = await freeLoopbackPort();
-    const local = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'local.d', name), text);
-    local('worker-normal.inc', `bind_socket = "127.0.0.1:${this.normalPort}";\ncount = ${this.options.normalWorkers ?? 1};\n`);
+    const override = (name: string, text: string) => writeFileSync(path.join(this.confDir, 'override.d', name), text);
+    // The worker count is the appliance's unless a test asks for another.
+    const count = this.options.normalWorkers ? `count = ${this.options.normalWorkers};\n` : '';
+    override('worker-normal.inc', `bind_socket = "127.0.0.1:${this.normalPort}";\n${count}${this.options.overrides?.['worker-normal.inc'] ?? ''}`);
     // Debian's controller trusts 127.0.0.1 (secure_ip): learning from the tests needs no password.
-    local('worker-controller.inc', `bind_socket = "127.0.0.1:${this.controllerPort}";\n`);
+    override('worker-controller.inc', `bind_socket = "127.0.0.1:${this.controllerPort}";\n`);
     await this.process.start(RSPAMD_BIN, [
       // As root rspamd wants a user to switch to; root itself needs --insecure.
       '-f', ...(process.getuid?.() === 0 ? ['-u', 'root', '-g', 'root', '--insecure'] : []), '-c', path.join(this.confDir, 'rspamd.conf'),

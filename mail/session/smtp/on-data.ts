@@ -46,6 +46,7 @@ import { replyForCheck } from './reply-for-check.js';
 import { combineCheckResults } from '../../pipeline/combine-check-results.js';
 import { dropHeaderFields } from '../../pipeline/header-field-filter.js';
 import { dataChecksLog, runDataChecks, type DataCheckOutcome } from './run-data-checks.js';
+import type { VerifiedCheckContext } from '../../pipeline/rspamd-check.js';
 import { checkContext } from './state.js';
 import { listRecipientOf, listsOf } from '../../lists/list-rcpt.js';
 import { beginListDelivery } from '../../lists/list-delivery.js';
@@ -175,10 +176,13 @@ export async function onData(ctx: SessionContext, stream: SMTPServerDataStream, 
       throw err;
     }
     try {
-      // Verification and the content checks read the spooled copy at the same time.
+      // Verification and the content checks read the spooled copy at the same time; rspamd
+      // waits for the verification's results to score them (pipeline/rspamd-check.ts).
+      const verifying = auth ? auth.authenticator.verify({ message: spooled.open(), ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom: from }) : null;
+      const filterCtx: VerifiedCheckContext = verifying ? { ...checkCtx, verification: verifying } : checkCtx;
       const [authSettled, filtersSettled] = await Promise.allSettled([
-        auth ? auth.authenticator.verify({ message: spooled.open(), ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom: from }) : null,
-        filters ? runDataChecks(filters.checks, checkCtx, spooled) : null,
+        verifying,
+        filters ? runDataChecks(filters.checks, filterCtx, spooled) : null,
       ]);
       if (authSettled.status === 'rejected') throw authSettled.reason;
       if (filtersSettled.status === 'rejected') throw filtersSettled.reason;

@@ -17,6 +17,7 @@ import { SmtpListener } from '../../../../mail/listener/smtp-listener.js';
 import { MessageSpool } from '../../../../mail/store/fs/message-spool.js';
 import type { Check, CheckContext, CheckResult } from '../../../../mail/pipeline/contracts.js';
 import type { MessageAuthenticator, MessageAuthVerdict } from '../../../../mail/pipeline/message-auth.js';
+import type { VerifiedCheckContext } from '../../../../mail/pipeline/rspamd-check.js';
 import type { DeliveryTarget, DeliveryTransaction } from '../../../../mail/store/contracts.js';
 
 class TargetRecordingStore extends FakeMailStore {
@@ -174,6 +175,20 @@ test('checks run at the same time, and at the same time as verification; Authent
   const took = Date.now() - started;
   assert.ok(took < 700, `took ${took} ms (sequential would be 900)`);
   assert.match(s.store.stored[0]!.body, /\r\nAuthentication-Results: mx\.example\.test;\r\n\tspf=pass [^\r]*\r\nX-Spam-Status: No, score=0\.10\r\nFrom: /);
+});
+
+test('the checks are handed the verification, so rspamd can score our SPF/DKIM/DMARC results; none without it', async () => {
+  const s = await setup({ withAuth: true });
+  const client = await s.connect();
+  assert.equal((await send(client, MSG))?.code, 250);
+  const verification = (s.rspamd.seen[0]!.ctx as VerifiedCheckContext).verification;
+  assert.ok(verification, 'no verification in the check context');
+  const verdict = await verification;
+  assert.deepEqual({ spf: verdict?.spf, dkim: verdict?.dkim, dmarc: verdict?.dmarc }, { spf: 'spf=pass', dkim: ['dkim=none'], dmarc: 'dmarc=none' });
+  const plain = await setup();
+  const other = await plain.connect();
+  assert.equal((await send(other, MSG))?.code, 250);
+  assert.equal((plain.rspamd.seen[0]!.ctx as VerifiedCheckContext).verification, undefined);
 });
 
 test('a check that throws: 451 4.3.0 (local failure), nothing stored, the spool directory empty', async () => {
