@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, splitHostPort, type Config } from '../core/config.js';
 import { MailroomError } from '../core/errors.js';
+import { gracefulStop } from '../core/graceful-stop.js';
 import { createBufferedSink, createLogger, type Logger } from '../core/log.js';
 import type { AuthPenaltyOptions } from '../mail/auth/auth-penalty.js';
 import type { ScryptParams } from '../mail/auth/password-hash.js';
@@ -46,7 +47,9 @@ import { AlertMailer } from './alerts/alert-mailer.js';
 import { readCertificateExpiry } from './alerts/certificate-expiry.js';
 import { ControlBridge } from './control-bridge.js';
 import { createAgentBackup } from './backup/agent-backup.js';
+import { resticBaseEnv } from './backup/restic-client.js';
 import { loadMetricsToken } from './metrics-token.js';
+import { ensureAgentStateDir } from './agent-state-dir.js';
 import { createProcProbe, type HardwareProbe } from './monitoring/hardware-probe.js';
 import { HardwareMonitor } from './monitoring/hardware-monitor.js';
 import { renderPrometheus } from './monitoring/prometheus.js';
@@ -58,6 +61,8 @@ import { CertificateWatch } from './acme/certificate-watch.js';
 import { challengeDir, FileChallengeStore } from './acme/challenge-store.js';
 import { reloadMailTls } from './acme/mail-tls-reload.js';
 import { RenewalScheduler } from './acme/renewal-scheduler.js';
+import { agentCertificateInstaller } from './acme/certificate-installer.js';
+import { FallbackChallengeStore } from './acme/fallback-challenge-store.js';
 import { HelperClient } from './helper/helper-client.js';
 import { helperSocketPath } from './helper/helper-socket-path.js';
 import { AgentFirewall } from './firewall/agent-firewall.js';
@@ -138,13 +143,15 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
   const tls = readTls(config);
   const version = packageVersion();
 
-  const db = openAgentDatabase(path.join(config.dataDir, AGENT_DATABASE_FILE));
+  // The agent's own files (agent.stateDir; DIR in development): never in the mail daemon's DIR on the appliance.
+  const stateDir = ensureAgentStateDir(config);
+  const db = openAgentDatabase(path.join(stateDir, AGENT_DATABASE_FILE));
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const cleanup = async () => { for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined); };
   try {
     const admins = new AdminStore(db, options.passwordParams ? { passwordParams: options.passwordParams } : {});
-    const audit = new AuditLog(path.join(config.dataDir, AUDIT_LOG_FILE));
-    const metricsToken = loadMetricsToken(config.dataDir, config.agent.metricsToken);
+    const audit = new AuditLog(path.join(stateDir, AUDIT_LOG_FILE));
+    const metricsToken = loadMetricsToken(stateDir, config.agent.metricsToken);
     const control = new ControlClient({ socketPath: path.join(config.dataDir, 'run', CONTROL_SOCKET) });
     cleanups.push(() => control.close());
 
@@ -159,7 +166,7 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     const hub = new WsHub({ sessions, admins, logger });
     cleanups.push(() => hub.close());
     // Backups (backup.*): scheduled with retention, or started from the panel; progress on the ws.
-    const backup = createAgentBackup(config, { publish: (run) => hub.publish({ type: 'backup', run }), logger: logger.child({ component: 'backup' }) });
+    const backup = createAgentBackup(config, { publish: (run) => hub.publish({ type: 'backup', run }), logger: logger.child({ component: 'backup' }), baseEnv: resticBaseEnv(process.env) });
     backup.start();
     cleanups.push(() => backup.stop());
     // The privileged helper (helper.socket). The client connects on first use and again after
@@ -195,7 +202,8 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     // TLS certificates from the ACME CA (acme.*): HTTP-01 answered on listen.http from the
     // challenge store; a new certificate at tls.cert (ours, or `mailroom tls issue`'s) reaches
     // the HTTPS server and the mail daemon without a restart. Failures raise the "acme" alert.
-    const acmeChallenges = new FileChallengeStore(challengeDir(config.dataDir));
+    // ACME state in the agent's own directory; `mailroom tls issue`'s challenges (DIR) answered too.
+    const acmeChallenges = new FallbackChallengeStore(new FileChallengeStore(challengeDir(stateDir)), stateDir === config.dataDir ? [] : [new FileChallengeStore(challengeDir(config.dataDir))]);
     let adminServer: https.Server | null = null;
     const certificateWatch = new CertificateWatch({
       files: config.tls, logger: logger.child({ component: 'acme' }),
@@ -208,6 +216,7 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     let renewal: RenewalScheduler | null = null;
     const acmeService: AcmeService = new AcmeService({
       dataDir: config.dataDir, hostname: config.hostname, acme: config.acme, tlsFiles: config.tls,
+      stateDir, install: agentCertificateInstaller(config, helper),
       domains: async () => (await control.listDomains()).map((d) => d.name),
       challenges: acmeChallenges,
       onInstalled: async () => { await certificateWatch.checkNow(); },
@@ -314,25 +323,7 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     }
     logger.info('agent started', { hostname: config.hostname, dataDir: config.dataDir, version, outcome: 'started' });
 
-    let resolveStopped!: () => void;
-    const stopped = new Promise<void>((r) => { resolveStopped = r; });
-    let stopping: Promise<void> | null = null;
-    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-    const onSignal = (signal: NodeJS.Signals) => { void stop(signal); };
-    const stop = (reason = 'stop'): Promise<void> => {
-      if (stopping) return stopping;
-      logger.info('shutting down', { reason, outcome: 'stopping' });
-      const hard = setTimeout(() => { logger.error('shutdown deadline passed, exiting', { outcome: 'killed' }); process.exit(1); }, HARD_DEADLINE_MS);
-      hard.unref();
-      stopping = cleanup().then(() => {
-        clearTimeout(hard);
-        if (options.handleSignals) for (const s of signals) process.off(s, onSignal);
-        logger.info('stopped', { outcome: 'stopped' });
-        resolveStopped();
-      });
-      return stopping;
-    };
-    if (options.handleSignals) for (const s of signals) process.on(s, onSignal);
+    const { stopped, stop } = gracefulStop({ logger, close: cleanup, handleSignals: options.handleSignals === true, hardDeadlineMs: HARD_DEADLINE_MS });
     return { addresses, setupToken: setup.active ? setup.token : null, stopped, stop };
   } catch (err) {
     await cleanup();

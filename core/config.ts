@@ -355,6 +355,8 @@ export const configSchema = z.strictObject({
     metricsToken: z.string().min(16).nullable().default(null),
     /** Where first boot leaves `setup-token` and `preseed-admin.json` for the agent; null: none. */
     firstBootDir: z.string().min(1).nullable().default('/var/lib/mailroom-agent'),
+    /** The agent's own files (agent.db, audit.log, secrets/metrics.token), relative to DIR; null: DIR (development). The appliance: /var/lib/mailroom-agent. */
+    stateDir: z.string().min(1).nullable().default(null),
     /** Admin sessions: signed out after this long without a request, and after maxAge in any case. */
     session: z.strictObject({
       idleTimeout: duration.default(30 * 60),
@@ -388,6 +390,8 @@ export const configSchema = z.strictObject({
     windowLength: duration.default(2 * 3600),
     /** The A/B application slots (SLOTS/a, SLOTS/b, SLOTS/current), and where bundles are dropped. */
     slotsDir: z.string().min(1).default('/var/lib/mailroom-updates/slots'),
+    /** What installs the application: signed bundles into slotsDir, or (the appliance) systemd-sysupdate's A/B root slots through the helper. */
+    source: z.enum(['bundles', 'sysupdate']).default('bundles'),
     bundleDir: z.string().min(1).default('/var/lib/mailroom-updates/inbox'),
     /** Ed25519 public keys that may sign bundles (PEM, or base64 of the 32 raw bytes), besides keysDir's *.pub files. */
     trustedKeys: z.array(z.string().min(40)).default([]),

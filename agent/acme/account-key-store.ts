@@ -1,5 +1,7 @@
-// The ACME account's private key, DIR/acme/account-key.pem (0600): made once, on first use, and
-// kept, since the CA knows the account by it (rate limits and expiry mails belong to it).
+// The ACME account's private key, STATE/acme/account-key.pem (0600): made once, on first use, and
+// kept, since the CA knows the account by it (rate limits and expiry mails belong to it). STATE
+// is the agent's state directory (agent.stateDir, agent/agent-state-dir.ts), or DIR when
+// that is unset and for `mailroom tls issue`, which runs as the mail daemon's user.
 // ECDSA P-256, as Let's Encrypt recommends for accounts.
 
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -10,8 +12,8 @@ import { MailroomError } from '../../core/errors.js';
 export const ACME_DIR = 'acme';
 const ACCOUNT_KEY_FILE = 'account-key.pem';
 
-export async function loadOrCreateAccountKey(dataDir: string): Promise<Buffer> {
-  const dir = path.join(dataDir, ACME_DIR);
+export async function loadOrCreateAccountKey(stateDir: string): Promise<Buffer> {
+  const dir = path.join(stateDir, ACME_DIR);
   const file = path.join(dir, ACCOUNT_KEY_FILE);
   try {
     const pem = await readFile(file);

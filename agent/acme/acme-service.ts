@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../core/log.js';
 import type { TlsCertificateStatus, TlsStatus } from '../../ui/shared/api-types.js';
 import { loadOrCreateAccountKey } from './account-key-store.js';
 import { AcmeError, describeFailure, orderCertificate, type AcmeOrderOptions } from './acme-order.js';
-import { installCertificate } from './certificate-files.js';
+import { directCertificateInstaller, type CertificateInstaller } from './certificate-installer.js';
 import { certificateNames, MAX_CERTIFICATE_NAMES } from './certificate-names.js';
 import { readCertificateStatus, renewalReason } from './certificate-status.js';
 import type { ChallengeStore } from './challenge-store.js';
@@ -26,9 +26,13 @@ export interface AcmeSettings {
 
 export interface AcmeServiceOptions {
   dataDir: string;
+  /** Where DIR-independent ACME state goes (STATE/acme/account-key.pem); default dataDir. */
+  stateDir?: string;
   hostname: string;
   acme: AcmeSettings;
   tlsFiles: { cert: string; key: string };
+  /** Writes an issued pair to tlsFiles; default: this process writes them itself. */
+  install?: CertificateInstaller;
   /** The mail domains (each adds its autoconfig, autodiscover and mta-sts names). */
   domains: () => Promise<string[]>;
   challenges: ChallengeStore;
@@ -129,14 +133,14 @@ export class AcmeService {
         throw new AcmeError('acme_ca_unreadable', `cannot read acme.caCertFile ${file}: ${describeFailure(err)}`, { cause: err });
       });
     }
-    const accountKey = await loadOrCreateAccountKey(dataDir);
+    const accountKey = await loadOrCreateAccountKey(this.options.stateDir ?? dataDir);
     const started = Date.now();
     const issued = await orderCertificate(names, {
       directoryUrl: acme.directoryUrl, email: acme.email, caCert, accountKey,
       challenges: this.options.challenges, logger: this.logger,
       ...(this.options.poll ? { poll: this.options.poll } : {}),
     });
-    await installCertificate(tlsFiles, issued);
+    await (this.options.install ?? directCertificateInstaller(tlsFiles))(issued);
     const status = await readCertificateStatus(tlsFiles.cert);
     this.logger.info('tls certificate installed', { names: status.names.length, issuer: status.issuer, notAfter: status.notAfter, ms: Date.now() - started, outcome: 'issued' });
     await this.options.onInstalled?.(status);

@@ -4,12 +4,12 @@
 // back to back, then the directories are fsynced. The pair is checked (the key belongs to the
 // leaf certificate) before anything is replaced.
 
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { MailroomError } from '../../core/errors.js';
+import { CertificateInstallError, validateTlsPair } from './tls-pair.js';
 
-export class CertificateInstallError extends MailroomError {}
+export { CertificateInstallError } from './tls-pair.js';
 
 async function writeTemp(target: string, data: string, mode: number): Promise<string> {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -34,12 +34,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 export async function installCertificate(files: { cert: string; key: string }, pem: { cert: string; key: string }): Promise<void> {
-  try {
-    const leaf = new X509Certificate(pem.cert);
-    if (!leaf.checkPrivateKey(createPrivateKey(pem.key))) throw new Error('the private key does not belong to the certificate');
-  } catch (err) {
-    throw new CertificateInstallError('tls_pair_invalid', `refusing to install the new certificate: ${(err as Error).message}`, { cause: err });
-  }
+  validateTlsPair(pem);
   const temps: string[] = [];
   try {
     const keyTmp = await writeTemp(files.key, pem.key, 0o600);

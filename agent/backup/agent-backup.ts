@@ -16,18 +16,19 @@ export interface BackupHelper {
   call<T = unknown>(command: string, args?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<T>;
 }
 
-export function createAgentBackup(config: Config, options: { publish: (run: BackupRun) => void; logger: Logger; helper?: BackupHelper; runner?: ResticRunner }): BackupService {
+/** `baseEnv`: resticBaseEnv(process.env), read by the agent's composition root. */
+export function createAgentBackup(config: Config, options: { publish: (run: BackupRun) => void; logger: Logger; baseEnv: Readonly<Record<string, string>>; helper?: BackupHelper; runner?: ResticRunner }): BackupService {
   const runner = options.runner ?? spawnRestic();
   return new BackupService({
     enabled: config.backup.enabled, repository: config.backup.repository, schedule: config.backup.schedule, keep: config.backup.keep,
     publish: options.publish, logger: options.logger,
     async run(trigger, onProgress): Promise<BackupRunOutcome> {
       if (options.helper) return options.helper.call<BackupRunOutcome>('backup.run', { trigger }, { timeoutMs: 12 * 3600 * 1000 });
-      const result = await runConfiguredBackup(config, { runner, trigger, onProgress });
+      const result = await runConfiguredBackup(config, { runner, baseEnv: options.baseEnv, trigger, onProgress });
       return { snapshotId: result.summary.snapshotId, messages: result.manifest.messageFiles, dataAdded: result.summary.dataAdded };
     },
     async snapshots() {
-      return (await configuredClient(config, runner)).snapshots(SNAPSHOT_TAG);
+      return (await configuredClient(config, runner, options.baseEnv)).snapshots(SNAPSHOT_TAG);
     },
   });
 }

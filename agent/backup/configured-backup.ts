@@ -28,14 +28,15 @@ export async function readBackupPassword(config: Config): Promise<string> {
   return password;
 }
 
-export async function configuredClient(config: Config, runner: ResticRunner): Promise<ResticClient> {
+/** `baseEnv`: resticBaseEnv() of the calling process's environment, from its composition root. */
+export async function configuredClient(config: Config, runner: ResticRunner, baseEnv: Readonly<Record<string, string>>): Promise<ResticClient> {
   if (!config.backup.repository) throw new BackupError('invalid_backup_config', 'no backup repository configured (backup.repository)');
   const repository = parseRepository(config.backup.repository, config.dataDir);
-  return new ResticClient({ repository, password: await readBackupPassword(config), runner, env: { ...config.backup.env } });
+  return new ResticClient({ repository, password: await readBackupPassword(config), runner, baseEnv, env: { ...config.backup.env } });
 }
 
-export async function runConfiguredBackup(config: Config, options: { runner: ResticRunner; trigger: BackupTrigger; onProgress?: (p: BackupProgress) => void }): Promise<CreateBackupResult> {
-  const restic = await configuredClient(config, options.runner);
+export async function runConfiguredBackup(config: Config, options: { runner: ResticRunner; baseEnv: Readonly<Record<string, string>>; trigger: BackupTrigger; onProgress?: (p: BackupProgress) => void }): Promise<CreateBackupResult> {
+  const restic = await configuredClient(config, options.runner, options.baseEnv);
   const result = await createBackup({
     dataDir: config.dataDir, hostname: config.hostname, restic, tags: [options.trigger],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -48,8 +48,18 @@ export interface ResticClientOptions {
   runner: ResticRunner;
   /** Backend credentials (AWS_ACCESS_KEY_ID, ...), from config backup.env. */
   env?: Readonly<Record<string, string>>;
-  /** PATH and HOME for restic (its cache and ssh for SFTP); default the process's own. */
-  baseEnv?: Readonly<Record<string, string>>;
+  /**
+   * PATH and HOME for restic (its cache, and ssh for SFTP): resticBaseEnv() of the process's
+   * environment, picked by the composition root (nothing below it reads process.env).
+   */
+  baseEnv: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The part of a process environment restic is given: PATH (a default when unset) and HOME. */
+export function resticBaseEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return { PATH: env.PATH ?? DEFAULT_PATH, ...(env.HOME ? { HOME: env.HOME } : {}) };
 }
 
 /** Turns restic's stderr into one of our error codes; the first matching line wins. */
@@ -105,8 +115,7 @@ export class ResticClient {
   get repository(): Repository { return this.options.repository; }
 
   private env(): Record<string, string> {
-    const base = this.options.baseEnv ?? { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...(process.env.HOME ? { HOME: process.env.HOME } : {}) };
-    return { ...base, ...(this.options.env ?? {}), RESTIC_PASSWORD: this.options.password };
+    return { ...this.options.baseEnv, ...(this.options.env ?? {}), RESTIC_PASSWORD: this.options.password };
   }
 
   private async run(what: string, args: string[], extra: { cwd?: string; onStdoutLine?: (line: string) => void; okCodes?: number[] } = {}): Promise<ResticResult> {

@@ -13,6 +13,9 @@ import { backupRunCommand } from './commands/backup-run.js';
 import { updatesAptApplyCommand } from './commands/updates-apt-apply.js';
 import { updatesAptCheckCommand } from './commands/updates-apt-check.js';
 import { updatesBundleApplyCommand } from './commands/updates-bundle-apply.js';
+import { sysupdateCheckCommand } from './commands/sysupdate-check.js';
+import { sysupdateUpdateCommand } from './commands/sysupdate-update.js';
+import { tlsInstallCommand } from './commands/tls-install.js';
 import type { HelperCommand } from './helper-command.js';
 
 export const HELPER_COMMANDS: readonly HelperCommand[] = [
@@ -27,6 +30,9 @@ export const HELPER_COMMANDS: readonly HelperCommand[] = [
   updatesAptCheckCommand,
   updatesAptApplyCommand,
   updatesBundleApplyCommand,
+  sysupdateCheckCommand,
+  sysupdateUpdateCommand,
+  tlsInstallCommand,
 ];
 
 /** The catalogue as a map by name; throws on a duplicate name (a programming error). */

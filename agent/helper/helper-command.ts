@@ -40,6 +40,11 @@ export interface HelperContext {
   readonly run: RunArgv;
   /** Carries the request id and command name. */
   readonly logger: Logger;
+  /**
+   * The helper process's own environment, read once by its composition root (main.ts); commands
+   * take what they need from here, never from process.env.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** The data directory (DIR) the helper was started with. */
   readonly dataDir: string;
   /** DIR/config.json as it is now (re-read and validated on each call). */

@@ -6,6 +6,7 @@
 // except through ctx.config(), which re-reads it so a command sees the file as it is now.
 
 import { loadConfig } from '../../core/config.js';
+import { gracefulStop } from '../../core/graceful-stop.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { configuredPolicy, firewallService } from '../firewall/firewall-in-helper.js';
 import { catalogueByName, HELPER_COMMANDS } from './catalogue.js';
@@ -45,7 +46,7 @@ export async function startHelper(dataDir: string, options: HelperOptions = {}):
 
   const shared = new Map<string, unknown>();
   const makeContext = (log: Logger): HelperContext => ({
-    run, logger: log, dataDir: config.dataDir,
+    run, logger: log, env: process.env, dataDir: config.dataDir,
     config: () => loadConfig(dataDir),
     shared<T>(key: string, create: () => T): T {
       if (!shared.has(key)) shared.set(key, create());
@@ -66,26 +67,13 @@ export async function startHelper(dataDir: string, options: HelperOptions = {}):
   }
   await server.listen();
 
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => { resolveStopped = r; });
-  let stopping: Promise<void> | null = null;
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-  const onSignal = (signal: NodeJS.Signals) => { void stop(signal); };
-  const stop = (reason = 'stop'): Promise<void> => {
-    if (stopping) return stopping;
-    logger.info('shutting down', { reason, outcome: 'stopping' });
-    stopping = (async () => {
-      await server.close();
-      for (const value of shared.values()) {
-        const d = (value as { dispose?: () => unknown }).dispose;
-        if (typeof d === 'function') await Promise.resolve().then(() => d.call(value)).catch((err: unknown) => logger.error('dispose failed', { err }));
-      }
-      if (options.handleSignals) for (const s of signals) process.off(s, onSignal);
-      logger.info('stopped', { outcome: 'stopped' });
-      resolveStopped();
-    })();
-    return stopping;
+  const close = async () => {
+    await server.close();
+    for (const value of shared.values()) {
+      const d = (value as { dispose?: () => unknown }).dispose;
+      if (typeof d === 'function') await Promise.resolve().then(() => d.call(value)).catch((err: unknown) => logger.error('dispose failed', { err }));
+    }
   };
-  if (options.handleSignals) for (const s of signals) process.on(s, onSignal);
+  const { stopped, stop } = gracefulStop({ logger, close, handleSignals: options.handleSignals === true });
   return { socketPath, stopped, stop };
 }

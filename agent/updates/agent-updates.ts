@@ -10,6 +10,7 @@ import type { AgentDb } from '../admin/agent-database.js';
 import type { HelperCaller } from '../helper/helper-client.js';
 import type { AptCheck } from './apt-updates.js';
 import type { ApplyResult } from './bundle-apply.js';
+import { SYSUPDATE_UPDATE_TIMEOUT_MS, type SysupdateCheck, type SysupdateResult } from './sysupdate.js';
 import type { CommandRunner } from './command-runner.js';
 import { MaintenanceWindow } from './maintenance-window.js';
 import { UpdateHistory, type PackageChange } from './update-history.js';
@@ -24,6 +25,8 @@ export interface AgentUpdatesView {
   check(): Promise<UpdateCheck>;
   applyBundle(options: { file?: string; force?: boolean; trigger: string }): Promise<ApplyResult>;
   applyApt(options: { trigger: string }): Promise<{ changes: PackageChange[]; historyId: number }>;
+  /** updates.source "sysupdate" (the appliance): the next release into the other root slot. */
+  applySystem(options: { trigger: string; reboot: boolean }): Promise<SysupdateResult>;
 }
 
 export class AgentUpdates implements AgentUpdatesView {
@@ -55,9 +58,13 @@ export class AgentUpdates implements AgentUpdatesView {
     return { ...s, window: { enabled: this.deps.config.updates.enabled, cron: this.deps.config.updates.window, next: next ? next.toISOString() : null, open: this.window.isOpen } };
   }
 
-  /** Bundles verified here; apt's pending list from the helper (it refreshes the lists as root). */
+  /**
+   * Bundles verified here; apt's pending list from the helper (it refreshes the lists as root).
+   * With updates.source "sysupdate" the release on the update server instead of bundles.
+   */
   async check(): Promise<UpdateCheck> {
-    const bundles = await this.service.checkBundles();
+    const sysupdate = this.deps.config.updates.source === 'sysupdate';
+    const bundles = sysupdate ? [] : await this.service.checkBundles();
     let apt: UpdateCheck['apt'] = null;
     if (this.deps.config.updates.apt.enabled) {
       try {
@@ -67,6 +74,7 @@ export class AgentUpdates implements AgentUpdatesView {
       }
     }
     const check: UpdateCheck = { checkedAt: new Date().toISOString(), running: (await this.service.running()).version, bundles, apt };
+    if (sysupdate) check.sysupdate = await this.checkSystem();
     await this.service.saveCheck(check);
     return check;
   }
@@ -80,6 +88,20 @@ export class AgentUpdates implements AgentUpdatesView {
     return this.deps.helper.call('updates.apt-apply', { trigger: options.trigger }, { timeoutMs: APPLY_TIMEOUT_MS });
   }
 
+  private async checkSystem(): Promise<NonNullable<UpdateCheck['sysupdate']>> {
+    try {
+      return { ...(await this.deps.helper.call<SysupdateCheck>('sysupdate.check', {}, { timeoutMs: APPLY_TIMEOUT_MS })), error: null };
+    } catch (err) {
+      return { available: null, current: null, error: { code: (err as { code?: string }).code ?? 'internal', message: (err as Error).message } };
+    }
+  }
+
+  /** Through the helper (root): systemd-sysupdate writes a partition and the ESP. */
+  applySystem(options: { trigger: string; reboot: boolean }): Promise<SysupdateResult> {
+    this.deps.logger.info('system update requested', { trigger: options.trigger, reboot: options.reboot });
+    return this.deps.helper.call<SysupdateResult>('sysupdate.update', { version: null, reboot: options.reboot }, { timeoutMs: SYSUPDATE_UPDATE_TIMEOUT_MS + 60_000 });
+  }
+
   /** The window: Debian's updates, then a pending bundle, each begun only before the deadline. */
   private async maintenance(deadline: Date): Promise<void> {
     const log = this.deps.logger;
@@ -87,6 +109,12 @@ export class AgentUpdates implements AgentUpdatesView {
       await this.applyApt({ trigger: 'window' }).catch((err) => log.error('apt updates in the window failed', { err, outcome: 'failed' }));
     }
     if (new Date() >= deadline) return;
+    if (this.deps.config.updates.source === 'sysupdate') {
+      // The window is when a reboot is allowed: the new slot is tried at once, and the boot
+      // health check keeps it or falls back to the slot that runs now.
+      await this.applySystem({ trigger: 'window', reboot: true }).catch((err) => log.error('system update in the window failed', { err, outcome: 'failed' }));
+      return;
+    }
     const pick = UpdateService.pick(await this.service.checkBundles().catch(() => []));
     if (!pick) return;
     await this.applyBundle({ file: pick.file, trigger: 'window' }).catch((err) => log.error('bundle update in the window failed', { err, outcome: 'failed' }));

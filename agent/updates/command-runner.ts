@@ -19,12 +19,16 @@ export type CommandRunner = (argv: readonly string[], options?: RunOptions) => P
 
 const MAX_OUTPUT = 8 * 1024 * 1024;
 
-/** Spawns argv[0] with the rest as arguments; kills it after timeoutMs (default 30 minutes: apt can be slow). */
-export const spawnRunner: CommandRunner = (argv, options = {}) => new Promise((resolve, reject) => {
+/**
+ * A runner that spawns argv[0] with the rest as arguments, in `baseEnv` (the process's own
+ * environment, passed in by its composition root) plus options.env; it kills the child after
+ * timeoutMs (default 30 minutes: apt can be slow).
+ */
+export const createSpawnRunner = (baseEnv: Readonly<Record<string, string | undefined>>): CommandRunner => (argv, options = {}) => new Promise((resolve, reject) => {
   if (argv.length === 0) { reject(new Error('empty command')); return; }
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    env: { ...baseEnv, ...options.env },
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];

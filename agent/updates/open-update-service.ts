@@ -1,5 +1,6 @@
 // Builds an UpdateService for a process that has a validated config: the agent's own database
-// for the history, the spawn runner, this build's version as the base version. Used by the CLI
+// for the history, the caller's runner (the CLI's spawns in its own environment, the helper's
+// goes through ctx.run), this build's version as the base version. Used by the CLI
 // and the privileged helper's commands; the agent builds its own with its open database.
 
 import path from 'node:path';
@@ -7,14 +8,15 @@ import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/log.js';
 import { packageVersion } from '../../mail/control/package-version.js';
 import { AGENT_DATABASE_FILE, openAgentDatabase } from '../admin/agent-database.js';
-import { spawnRunner, type CommandRunner } from './command-runner.js';
+import { ensureAgentStateDir } from '../agent-state-dir.js';
+import type { CommandRunner } from './command-runner.js';
 import { UpdateHistory } from './update-history.js';
 import { UpdateService } from './update-service.js';
 
-export async function withUpdateService<T>(config: Config, logger: Logger, use: (service: UpdateService) => Promise<T>, options: { runner?: CommandRunner } = {}): Promise<T> {
-  const db = openAgentDatabase(path.join(config.dataDir, AGENT_DATABASE_FILE));
+export async function withUpdateService<T>(config: Config, logger: Logger, use: (service: UpdateService) => Promise<T>, options: { runner: CommandRunner }): Promise<T> {
+  const db = openAgentDatabase(path.join(ensureAgentStateDir(config), AGENT_DATABASE_FILE));
   try {
-    const service = new UpdateService({ config, runner: options.runner ?? spawnRunner, history: new UpdateHistory(db), logger, baseVersion: packageVersion() });
+    const service = new UpdateService({ config, runner: options.runner, history: new UpdateHistory(db), logger, baseVersion: packageVersion() });
     return await use(service);
   } finally {
     db.close();

@@ -16,6 +16,8 @@ export type UpdateErrorCode =
   | 'update_no_bundle'         // nothing to apply
   | 'slots_invalid'            // the slots directory is not in a state we can work with
   | 'apt_failed'               // apt-get or dpkg-query failed
+  | 'sysupdate_failed'         // systemd-sysupdate could not check (network, signature, config)
+  | 'sysupdate_bad_version'    // a version that sysupdate.d's patterns could never match
   | 'updates_disabled';        // updates.enabled is false for an automatic run
 
 export class UpdateError extends MailroomError {

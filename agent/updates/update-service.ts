@@ -19,6 +19,8 @@ import { DirectorySlots, type SlotsState, type UpdateSlots } from './slots.js';
 import { UpdateError } from './update-errors.js';
 import type { UpdateHistory, UpdateRecord, PackageChange } from './update-history.js';
 import { compareVersions } from './version-order.js';
+import { agentStateDir } from '../agent-state-dir.js';
+import type { SysupdateCheck } from './sysupdate.js';
 
 /** Bundles are files named *.mrb in updates.bundleDir. */
 export const BUNDLE_EXTENSION = '.mrb';
@@ -42,6 +44,8 @@ export interface UpdateCheck {
   running: string;
   bundles: BundleCandidate[];
   apt: (AptCheck & { error: null }) | { pending: []; refreshed: false; error: { code: string; message: string } } | null;
+  /** updates.source "sysupdate": what the update server offers (agent/updates/sysupdate.ts). */
+  sysupdate?: (SysupdateCheck & { error: null }) | { available: null; current: null; error: { code: string; message: string } } | null;
 }
 
 export interface UpdateStatus {
@@ -163,7 +167,7 @@ export class UpdateService {
   }
 
   async saveCheck(check: UpdateCheck): Promise<void> {
-    const file = path.join(this.deps.config.dataDir, CHECK_FILE);
+    const file = path.join(agentStateDir(this.deps.config), CHECK_FILE);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await writeFile(tmp, JSON.stringify(check) + '\n', { mode: 0o644 });
@@ -176,7 +180,7 @@ export class UpdateService {
 
   async lastCheck(): Promise<UpdateCheck | null> {
     try {
-      return JSON.parse(await readFile(path.join(this.deps.config.dataDir, CHECK_FILE), 'utf8')) as UpdateCheck;
+      return JSON.parse(await readFile(path.join(agentStateDir(this.deps.config), CHECK_FILE), 'utf8')) as UpdateCheck;
     } catch {
       return null;
     }

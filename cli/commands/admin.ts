@@ -12,12 +12,15 @@ import { AGENT_DATABASE_FILE, openAgentDatabase } from '../../agent/admin/agent-
 import { AdminStore } from '../../agent/admin/admin-store.js';
 import { AUDIT_LOG_FILE, AuditLog } from '../../agent/admin/audit-log.js';
 import { otpauthUri } from '../../agent/admin/totp.js';
+import { ensureAgentStateDir } from '../../agent/agent-state-dir.js';
 import type { Config } from '../../core/config.js';
 
 async function withAdmins<T>(args: CliArgs, use: (admins: AdminStore, config: Config, audit: (action: string, target: string) => void) => Promise<T> | T): Promise<T> {
   const config = loadCliConfig(args.dataDir);
-  const db = openAgentDatabase(path.join(config.dataDir, AGENT_DATABASE_FILE));
-  const log = new AuditLog(path.join(config.dataDir, AUDIT_LOG_FILE));
+  // The agent's state directory (agent.stateDir; DIR when unset).
+  const stateDir = ensureAgentStateDir(config);
+  const db = openAgentDatabase(path.join(stateDir, AGENT_DATABASE_FILE));
+  const log = new AuditLog(path.join(stateDir, AUDIT_LOG_FILE));
   const actor = `cli:${safeUserName()}`;
   try {
     return await use(new AdminStore(db), config, (action, target) => log.record({ actor, ip: null, action, target, outcome: 'ok' }));

@@ -20,7 +20,7 @@ import { silentLogger } from '../../core/log.js';
 import { BackupError } from '../../agent/backup/backup-error.js';
 import { copyMailbox } from '../../agent/backup/copy-mailbox.js';
 import { createBackup, SNAPSHOT_TAG } from '../../agent/backup/create-backup.js';
-import { ResticClient, isSnapshotRef, type BackupProgress } from '../../agent/backup/restic-client.js';
+import { ResticClient, isSnapshotRef, resticBaseEnv, type BackupProgress } from '../../agent/backup/restic-client.js';
 import { parseRepository } from '../../agent/backup/restic-repository.js';
 import { spawnRestic } from '../../agent/backup/restic-runner.js';
 import { fetchSnapshotDatabase, fetchSnapshotFiles } from '../../agent/backup/restore-mailbox-files.js';
@@ -52,7 +52,7 @@ function optionalConfig(dataDir: string): Config | null {
 }
 
 function client(args: CliArgs, usage: string, password: string, config: Config | null): ResticClient {
-  return new ResticClient({ repository: repositoryOf(args, usage), password, runner: spawnRestic(), env: { ...(config?.backup.env ?? {}) } });
+  return new ResticClient({ repository: repositoryOf(args, usage), password, runner: spawnRestic(), baseEnv: resticBaseEnv(process.env), env: { ...(config?.backup.env ?? {}) } });
 }
 
 function snapshotOf(args: CliArgs): string {

@@ -14,6 +14,7 @@ import { MailroomError } from '../../core/errors.js';
 import { generateSigningKey, parseSigningKey } from '../../agent/updates/bundle-signature.js';
 import { packBundle } from '../../agent/updates/bundle-writer.js';
 import { withUpdateService } from '../../agent/updates/open-update-service.js';
+import { createSpawnRunner } from '../../agent/updates/command-runner.js';
 import type { UpdateService } from '../../agent/updates/update-service.js';
 import type { UpdateRecord } from '../../agent/updates/update-history.js';
 
@@ -25,7 +26,7 @@ function run<T>(args: CliArgs, use: (service: UpdateService, config: Config) => 
   const config = loadCliConfig(args.dataDir);
   // The command's own output says what happened; the log lines only with log.level debug.
   const logger = config.log.level === 'debug' ? createLogger({ level: 'debug', sink: process.stderr, bindings: { component: 'cli' } }) : silentLogger;
-  return withUpdateService(config, logger, (s) => use(s, config));
+  return withUpdateService(config, logger, (s) => use(s, config), { runner: createSpawnRunner(process.env) });
 }
 
 const isRoot = () => process.getuid?.() === 0;

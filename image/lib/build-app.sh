@@ -62,4 +62,15 @@ find "$sqlite/build/Release" -mindepth 1 ! -name better_sqlite3.node -exec rm -r
 rm -rf "$sqlite/deps" "$sqlite/src" node_modules/.package-lock.json
 node -e "require('./$sqlite')(':memory:').prepare('select 1').get()" \
   || { echo "better-sqlite3 does not load with trixie's node" >&2; exit 1; }
+
+# 3. The image's entry: the application bundled into one file (dist/bundle/mailroom.js, esbuild
+# from the compile step's devDependencies) started by dist/bundle/start.js with a V8 code cache.
+# Debian's node compiles every module of every start (no code cache, no startup snapshot); under
+# software emulation resolving, reading and compiling ~900 files was most of the mail daemon's
+# start. dist/ stays beside it (bin/mailroom.js, which the helper's unit runs, loads it).
+mkdir -p dist/bundle
+node /src/image/lib/bundle-app.mjs "$W/compile" "$W/out/dist/bundle"
+node dist/bundle/start.js help >/dev/null || { echo "build-app: the bundle does not start" >&2; exit 1; }
+# The cache is made by running `mailroom serve` on loopback (see make-code-cache.cjs).
+node /src/image/lib/make-code-cache.cjs "$W/out/dist/bundle"
 echo "app built: $(du -sh "$W/out" | cut -f1)"

@@ -47,13 +47,16 @@ zstd -q -T2 -12 -f "$raw" -o "$name.raw.zst.tmp" && mv "$name.raw.zst.tmp" "$nam
 # The release as systemd-sysupdate fetches it (provisioning/sysupdate.d): the root slot's file
 # system and the UKI, named mailroom_VERSION.*, with their own SHA256SUMS. Signing that file
 # (SHA256SUMS.gpg, detached) is the release step, with the vendor's key, outside this build.
-rm -rf update; mkdir -p update
+# The root file system is gzip'ed, not zstd'ed: Debian's systemd-pull (257) decompresses xz,
+# gzip and bzip2 only, and writes anything else into the slot as it comes (a zstd stream in
+# place of ext4: slot B did not mount, seen in the boot test). gzip -n: no name or time in the
+# header, so the bytes are reproducible; it decompresses faster than xz on a small machine.
 read -r start size < <(sfdisk -d "$raw" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\),.*name="mailroom_[^"]*".*/\1 \2/p' | head -n1)
 [ -n "${size:-}" ] || { echo "build-outputs: no mailroom_ root partition in $raw" >&2; exit 1; }
-dd if="$raw" bs=512 skip="$start" count="$size" status=none | zstd -q -T2 -12 -o "update/mailroom_$VERSION.root.raw.zst"
+dd if="$raw" bs=512 skip="$start" count="$size" status=none | gzip -n -6 > "update/mailroom_$VERSION.root.raw.gz"
 cp "/cache/esp/EFI/Linux/mailroom_$VERSION.efi" "update/mailroom_$VERSION.efi"
 touch -d "@$SOURCE_DATE_EPOCH" update/*
-(cd update && sha256sum "mailroom_$VERSION.root.raw.zst" "mailroom_$VERSION.efi" > SHA256SUMS)
+(cd update && sha256sum "mailroom_$VERSION.root.raw.gz" "mailroom_$VERSION.efi" > SHA256SUMS)
 
 sha256sum "$name.raw.zst" "$name.qcow2" "$name.ova" > SHA256SUMS
 ls -l "$name.raw.zst" "$name.qcow2" "$name.ova" SHA256SUMS update/*

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Inside the tools chroot, for the boot test's update scenario: turns the release just built
-# (/out/update: mailroom_VERSION.root.raw.zst and .efi) into a release of a made-up next version
+# (/out/update: mailroom_VERSION.root.raw.gz and .efi) into a release of a made-up next version
 # NEXT, as systemd-sysupdate would find it on the update server: the same root file system
 # (sysupdate labels the slot it writes mailroom_NEXT), a UKI whose command line boots
 # root=PARTLABEL=mailroom_NEXT and whose os-release says IMAGE_VERSION=NEXT (systemd-boot picks
@@ -11,11 +11,11 @@ VERSION="$1" NEXT="$2" OUT="$3"
 P=/cache/uki-parts
 [ -f "$P/vmlinuz" ] || { echo "make-test-update: no $P (build the image first)" >&2; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT"
-ln "/out/update/mailroom_$VERSION.root.raw.zst" "$OUT/mailroom_$NEXT.root.raw.zst" 2>/dev/null \
-  || cp "/out/update/mailroom_$VERSION.root.raw.zst" "$OUT/mailroom_$NEXT.root.raw.zst"
+ln "/out/update/mailroom_$VERSION.root.raw.gz" "$OUT/mailroom_$NEXT.root.raw.gz" 2>/dev/null \
+  || cp "/out/update/mailroom_$VERSION.root.raw.gz" "$OUT/mailroom_$NEXT.root.raw.gz"
 sed "s/^IMAGE_VERSION=.*/IMAGE_VERSION=$NEXT/" "$P/os-release" > /tmp/os-release.next
 ukify build --linux="$P/vmlinuz" --initrd="$P/initrd.img" --uname="$(cat "$P/uname")" \
   --stub="$P/linuxx64.efi.stub" --os-release=@/tmp/os-release.next \
   --cmdline="$(sed "s/@VERSION@/$NEXT/" "$P/cmdline")" --output="$OUT/mailroom_$NEXT.efi" >/dev/null
-(cd "$OUT" && sha256sum "mailroom_$NEXT.root.raw.zst" "mailroom_$NEXT.efi" > SHA256SUMS)
+(cd "$OUT" && sha256sum "mailroom_$NEXT.root.raw.gz" "mailroom_$NEXT.efi" > SHA256SUMS)
 ls -l "$OUT"

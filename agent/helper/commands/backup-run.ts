@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { runConfiguredBackup } from '../../backup/configured-backup.js';
 import { helperResticRunner } from '../../backup/helper-restic-runner.js';
+import { resticBaseEnv } from '../../backup/restic-client.js';
 import { defineHelperCommand } from '../helper-command.js';
 
 export const backupRunCommand = defineHelperCommand({
@@ -13,7 +14,7 @@ export const backupRunCommand = defineHelperCommand({
     trigger: z.enum(['manual', 'scheduled']).default('manual'),
   }),
   async run(args, ctx) {
-    const result = await runConfiguredBackup(ctx.config(), { runner: helperResticRunner(ctx.run), trigger: args.trigger });
+    const result = await runConfiguredBackup(ctx.config(), { runner: helperResticRunner(ctx.run), baseEnv: resticBaseEnv(ctx.env), trigger: args.trigger });
     return { snapshotId: result.summary.snapshotId, messages: result.manifest.messageFiles, dataAdded: result.summary.dataAdded, missingFiles: result.manifest.missingFiles.length };
   },
 });

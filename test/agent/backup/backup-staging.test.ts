@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -76,7 +76,9 @@ test('a lock left by a dead process is taken over', async () => {
     mkdirSync(path.join(dir, 'tmp'), { recursive: true });
     writeFileSync(path.join(dir, LOCK_FILE), '999999999');
     const staged = await stageSnapshot({ dataDir: dir, hostname: 'x.test' });
+    assert.equal(readFileSync(path.join(dir, LOCK_FILE), 'utf8'), String(process.pid), 'the lock is ours now');
     await staged.dispose();
+    assert.equal(existsSync(path.join(dir, LOCK_FILE)), false, 'and released');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
