@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, queueDir, type Config } from '../core/config.js';
+import { gracefulStop } from '../core/graceful-stop.js';
 import { writeSync } from 'node:fs';
 import { createBufferedSink, createLogger, type Logger } from '../core/log.js';
 import { createDiskReserveCheck } from './delivery/disk-reserve.js';
@@ -311,6 +312,8 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     // smtp-server reports closed sessions on the next turn; let their log lines out first.
     await new Promise((resolve) => setImmediate(resolve));
     await mailStore.close();
+    // The spool's commit worker: its writes in flight finish, then the thread stops.
+    await spool.close().catch(() => undefined);
     db.close();
     contentFilters.close();
   };
@@ -411,37 +414,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     throw err;
   }
 
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => { resolveStopped = r; });
-  let stopping: Promise<void> | null = null;
-
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-  const onSignal = (signal: NodeJS.Signals) => { void stop(signal); };
-
-  const stop = (reason = 'stop'): Promise<void> => {
-    if (stopping) return stopping;
-    logger.info('shutting down', { reason, outcome: 'stopping' });
-    const hard = setTimeout(() => {
-      logger.error('shutdown deadline passed, exiting', { outcome: 'killed' });
-      process.exit(1);
-    }, HARD_DEADLINE_MS);
-    hard.unref();
-    stopping = closeAll().then(
-      () => {
-        clearTimeout(hard);
-        if (options.handleSignals) for (const s of signals) process.off(s, onSignal);
-        logger.info('stopped', { outcome: 'stopped' });
-        resolveStopped();
-      },
-      (err: unknown) => {
-        logger.error('shutdown failed', { err, outcome: 'error' });
-        resolveStopped();
-      },
-    );
-    return stopping;
-  };
-
-  if (options.handleSignals) for (const s of signals) process.on(s, onSignal);
+  const { stopped, stop } = gracefulStop({ logger, close: closeAll, handleSignals: options.handleSignals === true, hardDeadlineMs: HARD_DEADLINE_MS });
   if (options.handleSignals && tls) {
     // SIGHUP: read tls.cert/tls.key again (as `tls reload` on the control socket does).
     const onHup = () => {

@@ -26,7 +26,8 @@ import type { Logger } from '../../core/log.js';
 import type { CheckResult } from '../pipeline/contracts.js';
 import type { DeliveryReceipt, Directory, ForwardStore, MailStore, User } from '../store/contracts.js';
 import { srsForward, type SrsOptions } from '../srs/srs-codec.js';
-import { uniqueMailboxes, type LocalDelivery } from './local-delivery.js';
+import type { LocalDelivery } from './local-delivery.js';
+import { openForwardTransaction } from './forward-transaction.js';
 import type { OutboundQueue } from './submission-delivery.js';
 import type { RecipientForward } from './forward-plan.js';
 import { detectLoop, dropLeadingReturnPath, parseTrace, readHead, traceFields } from './forward-trace.js';
@@ -59,25 +60,15 @@ export class ForwardRefusal extends MailroomError {
 export function beginForwardingDelivery(
   f: Forwarding, users: readonly User[], plan: RecipientForward, context: { from: string; log: Logger },
 ): LocalDelivery {
-  const local = uniqueMailboxes([...users, ...plan.users]);
-  const localIds = new Set(local.map((u) => u.id));
-  const fallback = uniqueMailboxes(plan.fallbackUsers).filter((u) => !localIds.has(u.id));
-  const tx = local.length > 0 || fallback.length > 0 ? f.mailStore.beginDelivery() : null;
-  const id = tx?.id ?? randomBytes(6).toString('hex').toUpperCase();
+  const handOff = openForwardTransaction(f.mailStore, users, plan, () => randomBytes(6).toString('hex').toUpperCase());
+  const { local, fallback, tx, id, abort } = handOff;
   const log = context.log;
-  let state: 'open' | 'done' | 'aborted' = 'open';
-
-  const abort = async () => {
-    if (state !== 'open') return;
-    state = 'aborted';
-    await tx?.abort().catch(() => undefined);
-  };
 
   return {
     id,
     abort,
     async deliver(body, options = {}) {
-      if (state !== 'open') throw new Error(`delivery ${id} is already ${state}`);
+      handOff.assertOpen('delivery');
       const folder = options.folder;
       const { head, rest } = await readHead(body);
       let forward = plan.targets.length > 0;
@@ -114,7 +105,7 @@ export function beginForwardingDelivery(
         if (!forward) {
           if (mailboxes.length === 0) throw new Error(`delivery ${id} has neither a mailbox nor a target`);
           const receipt = await commitLocal(whole, mailboxes, folder);
-          state = 'done';
+          handOff.done();
           return receipt;
         }
         const [toLocal, toQueue] = mailboxes.length > 0 ? teeStream(whole, 2) : [null, whole];
@@ -139,7 +130,7 @@ export function beginForwardingDelivery(
           await undoQueue();
           throw err;
         }
-        state = 'done';
+        handOff.done();
         log.info('forwarded', { qid: id, queueId, from: sender, targets: plan.targets, forwarders: plan.forwarders, mailboxes: mailboxes.length, outcome: 'queued' });
         f.onQueued();
         return receipt;

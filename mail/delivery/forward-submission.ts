@@ -24,7 +24,7 @@ import { srsForward } from '../srs/srs-codec.js';
 import { forwardCopy, ForwardRefusal, prefixed, type Forwarding } from './forward-delivery.js';
 import { mergeForwards, planForwardRecipient, type RecipientForward } from './forward-plan.js';
 import { detectLoop, parseTrace, readHead } from './forward-trace.js';
-import { uniqueMailboxes } from './local-delivery.js';
+import { openForwardTransaction } from './forward-transaction.js';
 import type { SubmissionDelivery } from './submission-delivery.js';
 import { teeStream } from './tee-stream.js';
 
@@ -58,24 +58,14 @@ export function beginForwardingSubmission(
   f: Forwarding, route: { from: string; local: readonly User[]; foreign: readonly string[]; forward: RecipientForward }, log: Logger,
 ): SubmissionDelivery {
   const plan = route.forward;
-  const local = uniqueMailboxes([...route.local, ...plan.users]);
-  const localIds = new Set(local.map((u) => u.id));
-  const fallback = uniqueMailboxes(plan.fallbackUsers).filter((u) => !localIds.has(u.id));
-  const tx = local.length > 0 || fallback.length > 0 ? f.mailStore.beginDelivery() : null;
-  const id = tx?.id ?? randomBytes(8).toString('hex');
-  let state: 'open' | 'done' | 'aborted' = 'open';
-
-  const abort = async () => {
-    if (state !== 'open') return;
-    state = 'aborted';
-    await tx?.abort().catch(() => undefined);
-  };
+  const handOff = openForwardTransaction(f.mailStore, route.local, plan, () => randomBytes(8).toString('hex'));
+  const { local, fallback, tx, id, abort } = handOff;
 
   return {
     id,
     abort,
     async deliver(body, options = {}) {
-      if (state !== 'open') throw new Error(`submission ${id} is already ${state}`);
+      handOff.assertOpen('submission');
       const queued: string[] = [];
       const undoQueue = async () => { for (const q of queued) await f.queue.remove(q).catch(() => undefined); };
       try {
@@ -115,7 +105,7 @@ export function beginForwardingSubmission(
         if (failed) throw failed.reason;
         if (tx && mailboxes.length > 0) await tx.commit();
         else await tx?.abort();
-        state = 'done';
+        handOff.done();
         if (forward) log.info('forwarded', { qid: id, queueIds: queued, from: sender, targets: plan.targets, forwarders: plan.forwarders, mailboxes: mailboxes.length, outcome: 'queued' });
         return { queueId: queued.length > 0 ? queued.join(',') : null, mailboxes: mailboxes.length };
       } catch (err) {

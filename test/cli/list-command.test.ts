@@ -6,35 +6,17 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { assertOneLineError, makeTempDir, type CliResult } from './run-cli.js';
+import { assertOneLineError, makeCliDataDir, runBuildCli } from './run-cli.js';
 
 const PASSWORD = 'correct horse battery staple';
-/** The CLI of this same build (cli/main.js beside this test in the output tree). */
-const CLI_MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-
-function runCli(dataDir: string, args: string[], input = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.MAILROOM_DATA;
-    const child = execFile(process.execPath, [CLI_MAIN, '--data', dataDir, ...args], { env, encoding: 'buffer', timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      if (err && code === -1) { reject(err); return; }
-      resolve({ code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), stdoutBytes: stdout });
-    });
-    child.stdin!.end(input);
-  });
-}
-
 interface ListJson { address: string; name: string; postPolicy: string; subjectPrefix: string | null; owner: string | null; senders: string[]; sendToPoster: boolean; createdAt: string }
 interface MemberJson { address: string; status: string; bounces: number; createdAt: string }
 
 describe('mailroom list', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  let tmp: Awaited<ReturnType<typeof makeCliDataDir>>;
   let data: string;
-  const cli = (args: string[], input?: string) => runCli(data, args, input);
+  const cli = (args: string[], input?: string) => runBuildCli(data, args, input);
   const lists = async (...args: string[]) => {
     const res = await cli(['list', 'ls', ...args, '--json']);
     assert.equal(res.code, 0, res.stderr);
@@ -68,13 +50,8 @@ describe('mailroom list', () => {
   }
 
   before(async () => {
-    tmp = makeTempDir();
-    data = path.join(tmp.root, 'data');
-    for (const args of [['init', '--hostname', 'mx.example.com'], ['domain', 'add', 'example.com'], ['domain', 'add', 'spare.example']]) {
-      const res = await cli(args);
-      assert.equal(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
-    }
-    assert.equal((await cli(['user', 'add', 'alice@example.com', '--password-stdin'], PASSWORD + '\n')).code, 0);
+    tmp = await makeCliDataDir(runBuildCli, { hostname: 'mx.example.com', domains: ['example.com', 'spare.example'], users: ['alice@example.com'], password: PASSWORD });
+    data = tmp.data;
     assert.equal((await cli(['alias', 'add', 'sales@example.com', 'alice@example.com'])).code, 0);
   });
   after(() => tmp.cleanup());

@@ -25,12 +25,27 @@ export interface CliResult {
   stdoutBytes: Buffer;
 }
 
+/**
+ * cli/main.js of this same build (beside the tests in the output tree): for tests that must run
+ * the code they were compiled with, whatever dist/ (which bin/mailroom.js loads) holds.
+ */
+export const BUILD_CLI_MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
 /** `mailroom --data DIR ...args`, with `input` on stdin (stdin closed empty when absent). */
 export function runCli(dataDir: string, args: string[], input?: string): Promise<CliResult> {
+  return runEntry(MAILROOM_BIN, dataDir, args, input);
+}
+
+/** runCli, but through this build's cli/main.js rather than bin/mailroom.js. */
+export function runBuildCli(dataDir: string, args: string[], input?: string): Promise<CliResult> {
+  return runEntry(BUILD_CLI_MAIN, dataDir, args, input);
+}
+
+function runEntry(entry: string, dataDir: string, args: string[], input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.MAILROOM_DATA;
-    const child = execFile(process.execPath, [MAILROOM_BIN, '--data', dataDir, ...args], { env, encoding: 'buffer', timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [entry, '--data', dataDir, ...args], { env, encoding: 'buffer', timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       if (err && code === -1) { reject(err); return; }
       resolve({ code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), stdoutBytes: stdout });
@@ -49,4 +64,27 @@ export function assertOneLineError(result: CliResult, code: number, pattern?: Re
 export function makeTempDir(): { root: string; cleanup: () => void } {
   const root = mkdtempSync(path.join(tmpdir(), 'mailroom-cli-'));
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A temp dir holding DIR (`root/data`) made by the real CLI: `init --hostname HOST`, then each
+ * domain, then each user with `password`. Every step must succeed.
+ */
+export async function makeCliDataDir(cli: typeof runCli, setup: { hostname: string; domains: string[]; users?: string[]; password?: string }): Promise<{ root: string; data: string; cleanup: () => void }> {
+  const tmp = makeTempDir();
+  const data = path.join(tmp.root, 'data');
+  try {
+    for (const args of [['init', '--hostname', setup.hostname], ...setup.domains.map((d) => ['domain', 'add', d])]) {
+      const res = await cli(data, args);
+      assert.equal(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
+    }
+    for (const user of setup.users ?? []) {
+      const res = await cli(data, ['user', 'add', user, '--password-stdin'], `${setup.password ?? ''}\n`);
+      assert.equal(res.code, 0, `user add ${user}: ${res.stderr}`);
+    }
+  } catch (err) {
+    tmp.cleanup();
+    throw err;
+  }
+  return { ...tmp, data };
 }

@@ -82,6 +82,9 @@ export function parseCommand(buf: Buffer, options: ParseOptions): ParseResult {
     }
     if (c === 0x7b) {
       const close = buf.indexOf('}', pos);
+      // A brace not closed before the line ends is malformed now, not a literal still arriving.
+      const lineEnd = buf.indexOf('\r\n', pos);
+      if (lineEnd >= 0 && (close < 0 || close > lineEnd)) return lineError('Malformed literal');
       if (close < 0) return buf.length - pos > 24 ? lineError('Malformed literal') : { kind: 'incomplete' };
       const m = /^\{(\d{1,10})(\+?)\}$/.exec(buf.subarray(pos, close + 1).toString('latin1'));
       if (!m) return lineError('Malformed literal');

@@ -11,8 +11,9 @@
 import { once } from 'node:events';
 import type net from 'node:net';
 import type { Writable } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import zlib from 'node:zlib';
+import { upgradeToTls } from '../../listener/starttls-upgrade.js';
 
 export type ImapSocket = net.Socket | tls.TLSSocket;
 
@@ -116,15 +117,11 @@ export class ImapConnection {
     const raw = this.socket;
     this.detach(raw);
     this.queue.length = 0;
-    const secure = new tls.TLSSocket(raw as net.Socket, { isServer: true, secureContext: context });
-    this.socket = secure;
+    const upgrade = upgradeToTls(raw as net.Socket, context);
+    this.socket = upgrade.socket;
     this.held = false;
-    this.attach(secure);
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
-      secure.once('close', () => reject(new Error('connection closed during the TLS handshake')));
-    });
+    this.attach(upgrade.socket);
+    await upgrade.handshake;
     this.secure = true;
   }
 

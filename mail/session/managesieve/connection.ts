@@ -5,8 +5,9 @@
 
 import { once } from 'node:events';
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { parseCommand, type ParseResult } from '../../protocol/managesieve/index.js';
+import { upgradeToTls } from '../../listener/starttls-upgrade.js';
 
 export type ManageSieveSocket = net.Socket | tls.TLSSocket;
 
@@ -19,8 +20,12 @@ export class ManageSieveConnection {
   private socket: ManageSieveSocket;
   private buffer: Buffer = Buffer.alloc(0);
   private skip = 0;
+  /** After a literal too large to take: drop what is left of its command line. */
+  private skipToLineEnd = false;
   private waiter: (() => void) | null = null;
   private closedFlag = false;
+  private markGone!: () => void;
+  private readonly gone = new Promise<void>((resolve) => { this.markGone = resolve; });
   secure: boolean;
 
   constructor(socket: ManageSieveSocket, private readonly options: { maxLineLength: number; maxLiteral: number; idleTimeoutMs: number; secure: boolean; onIdle: () => void }) {
@@ -40,12 +45,27 @@ export class ManageSieveConnection {
         const n = Math.min(this.skip, this.buffer.length);
         this.buffer = this.buffer.subarray(n);
         this.skip -= n;
+        this.resume();
       }
-      if (this.skip === 0 && this.buffer.length > 0) {
+      if (this.skip === 0 && this.skipToLineEnd && this.buffer.length > 0) {
+        // The rest of the refused command, after its literal, ends at CRLF; it is not a command.
+        const lineEnd = this.buffer.indexOf('\r\n');
+        if (lineEnd >= 0) {
+          this.buffer = this.buffer.subarray(lineEnd + 2);
+          this.skipToLineEnd = false;
+        } else {
+          this.buffer = this.buffer.subarray(this.buffer[this.buffer.length - 1] === 0x0d ? this.buffer.length - 1 : this.buffer.length);
+        }
+        this.resume();
+      }
+      if (this.skip === 0 && !this.skipToLineEnd && this.buffer.length > 0) {
         const parsed = parseCommand(this.buffer, { maxLiteral: this.options.maxLiteral, argumentsOnly });
         if (parsed.kind === 'command' || parsed.kind === 'error') {
           this.buffer = this.buffer.subarray(parsed.consumed);
-          if (parsed.kind === 'error') this.skip = parsed.skip;
+          if (parsed.kind === 'error') {
+            this.skip = parsed.skip;
+            this.skipToLineEnd = parsed.literalTooLarge;
+          }
           this.resume();
           return parsed;
         }
@@ -73,14 +93,10 @@ export class ManageSieveConnection {
     this.detach(raw);
     this.buffer = Buffer.alloc(0);
     this.skip = 0;
-    const secure = new tls.TLSSocket(raw as net.Socket, { isServer: true, secureContext: context });
-    this.socket = secure;
-    this.attach(secure);
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
-      secure.once('close', () => reject(new Error('connection closed during the TLS handshake')));
-    });
+    const upgrade = upgradeToTls(raw as net.Socket, context);
+    this.socket = upgrade.socket;
+    this.attach(upgrade.socket);
+    await upgrade.handshake;
     this.secure = true;
   }
 
@@ -89,6 +105,15 @@ export class ManageSieveConnection {
     if (last) await this.write(last);
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /**
+   * Resolves once the socket has closed: when the client closes after our last words, or when
+   * end()'s timer destroys it. Destroying it at once instead could drop a last response still
+   * on its way through TLS.
+   */
+  whenClosed(): Promise<void> {
+    return this.gone;
   }
 
   destroy(): void {
@@ -112,6 +137,7 @@ export class ManageSieveConnection {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.wake();
+    this.markGone();
   };
 
   private attach(socket: ManageSieveSocket): void {

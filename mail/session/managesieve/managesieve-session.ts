@@ -76,6 +76,10 @@ export class ManageSieveSession implements ManageSieveContext {
       if (close || this.conn.closed) break;
       if (this.draining) { await this.sayGoodbye(); break; }
     }
+    // The listener destroys the socket when run() returns: let the last response (LOGOUT's OK,
+    // a BYE) reach the client first.
+    if (!this.conn.closed) await this.conn.end();
+    await this.conn.whenClosed();
     this.log.info('managesieve closed', { commands: this.commands, errors: this.errors, ms: Date.now() - started, outcome: 'closed' });
   }
 

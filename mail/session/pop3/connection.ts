@@ -5,8 +5,9 @@
 import { once } from 'node:events';
 import type net from 'node:net';
 import type { Readable } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { LineSplitter, type SplitItem } from '../../protocol/pop3/line-splitter.js';
+import { upgradeToTls } from '../../listener/starttls-upgrade.js';
 
 /** Lines a pipelining client may have waiting before we stop reading its socket. */
 const MAX_QUEUED_LINES = 64;
@@ -79,14 +80,10 @@ export class Pop3Connection {
     this.detach(raw);
     this.queue.length = 0;
     this.splitter.discard();
-    const secure = new tls.TLSSocket(raw as net.Socket, { isServer: true, secureContext: context });
-    this.socket = secure;
-    this.attach(secure);
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
-      secure.once('close', () => reject(new Error('connection closed during the TLS handshake')));
-    });
+    const upgrade = upgradeToTls(raw as net.Socket, context);
+    this.socket = upgrade.socket;
+    this.attach(upgrade.socket);
+    await upgrade.handshake;
     this.secure = true;
   }
 

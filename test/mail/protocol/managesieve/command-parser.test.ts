@@ -21,6 +21,7 @@ describe('managesieve parseCommand', () => {
     ['missing space', 'GETSCRIPT"x"\r\n', { kind: 'error', message: 'Expected a space between arguments', consumed: 14, skip: 0, literalTooLarge: false }],
     ['bad escape', 'GETSCRIPT "a\\n"\r\n', { kind: 'error', message: 'Invalid escape in a quoted string', consumed: 17, skip: 0, literalTooLarge: false }],
     ['atom argument', 'GETSCRIPT abc\r\n', { kind: 'error', message: 'Expected a string, a literal or a number', consumed: 15, skip: 0, literalTooLarge: false }],
+    ['literal brace not closed on its line', 'PUTSCRIPT "x" {12\r\nNOOP }\r\n', { kind: 'error', message: 'Malformed literal', consumed: 19, skip: 0, literalTooLarge: false }],
     ['literal too large', 'PUTSCRIPT "x" {100+}\r\n', { kind: 'error', message: 'Literal too large (at most 50 bytes)', consumed: 22, skip: 100, literalTooLarge: true }],
   ];
   for (const [name, input, expected] of table) {

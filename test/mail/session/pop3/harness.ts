@@ -1,13 +1,13 @@
 // POP3 session harness: the real service (listeners, sessions) on loopback, over a real store
-// and directory in a temp directory, and a scripted client that can switch to TLS mid-stream.
+// and directory in a temp directory, and a scripted client (scripted-socket.ts) that can switch
+// to TLS mid-stream.
 
-import net from 'node:net';
-import tls from 'node:tls';
 import { createLogger, silentLogger } from '../../../../core/log.js';
 import { AuthPenalty } from '../../../../mail/auth/auth-penalty.js';
 import { startPop3Service, type Pop3Service } from '../../../../mail/session/pop3/index.js';
 import { SqliteDirectory } from '../../../../mail/store/sqlite/directory.js';
 import { chunks, openStoreFixture, type StoreFixture } from '../../store/store-fixture.js';
+import { openTestSocket, ScriptedSocket } from '../scripted-socket.js';
 import { selfSignedCert } from '../smtp/harness.js';
 
 export const PASSWORD = 'Vq7!trellis-Oxbow-42';
@@ -63,65 +63,26 @@ export async function pop3Harness(options: { allowInsecureAuth?: boolean; tls?: 
 }
 
 /** Reads POP3 status lines and multi-line responses as raw bytes (latin1 strings). */
-export class ScriptedPop3 {
-  private buffer = '';
-  private waiters: (() => void)[] = [];
-  closed = false;
-
-  private constructor(private socket: net.Socket | tls.TLSSocket) {
-    this.attach(socket);
-  }
-
+export class ScriptedPop3 extends ScriptedSocket {
   static async connect(port: number, implicitTls: boolean): Promise<ScriptedPop3> {
-    const socket = implicitTls
-      ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
-      : net.connect({ port, host: '127.0.0.1' });
-    await new Promise<void>((resolve, reject) => { socket.once(implicitTls ? 'secureConnect' : 'connect', resolve); socket.once('error', reject); });
-    return new ScriptedPop3(socket);
-  }
-
-  private attach(socket: net.Socket | tls.TLSSocket): void {
-    socket.setEncoding('latin1');
-    socket.on('data', (d: string) => { this.buffer += d; this.wake(); });
-    socket.on('close', () => { this.closed = true; this.wake(); });
-    socket.on('error', () => undefined);
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  private async until(pred: () => number, timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const n = pred();
-      if (n >= 0) { const out = this.buffer.slice(0, n); this.buffer = this.buffer.slice(n); return out; }
-      if (this.closed) throw new Error(`connection closed; buffered: ${JSON.stringify(this.buffer)}`);
-      if (Date.now() > deadline) throw new Error(`timeout; buffered: ${JSON.stringify(this.buffer)}`);
-      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
-    }
+    return new ScriptedPop3(await openTestSocket(port, implicitTls));
   }
 
   /** One status line, without CRLF. */
   async line(): Promise<string> {
-    const l = await this.until(() => { const i = this.buffer.indexOf('\r\n'); return i < 0 ? -1 : i + 2; });
-    return l.slice(0, -2);
+    return (await this.takeLine()).slice(0, -2);
   }
 
   /** A status line and, if +OK, the multi-line body up to and excluding the final "." (still dot-stuffed). */
   async multi(): Promise<{ status: string; body: string }> {
     const status = await this.line();
     if (!status.startsWith('+OK')) return { status, body: '' };
-    const all = await this.until(() => {
+    const all = await this.take(() => {
       if (this.buffer.startsWith('.\r\n')) return 3;
       const i = this.buffer.indexOf('\r\n.\r\n');
       return i < 0 ? -1 : i + 5;
     });
     return { status, body: all.slice(0, -3) };
-  }
-
-  send(line: string): void {
-    this.socket.write(line + '\r\n');
   }
 
   async command(line: string): Promise<string> {
@@ -136,14 +97,7 @@ export class ScriptedPop3 {
 
   async stls(): Promise<string> {
     const reply = await this.command('STLS');
-    if (!reply.startsWith('+OK')) return reply;
-    const raw = this.socket as net.Socket;
-    raw.removeAllListeners('data');
-    raw.removeAllListeners('close');
-    const secure = tls.connect({ socket: raw, rejectUnauthorized: false });
-    await new Promise<void>((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); });
-    this.socket = secure;
-    this.attach(secure);
+    if (reply.startsWith('+OK')) await this.upgradeToTls();
     return reply;
   }
 
@@ -151,16 +105,6 @@ export class ScriptedPop3 {
     const u = await this.command(`USER ${user}`);
     if (!u.startsWith('+OK')) return u;
     return this.command(`PASS ${password}`);
-  }
-
-  async waitClosed(timeoutMs = 3000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return this.closed;
-  }
-
-  destroy(): void {
-    this.socket.destroy();
   }
 }
 
