@@ -6,7 +6,8 @@
 // the same messages through its store's delivery transaction before `mailroom serve` starts.
 // Measured, phase by phase (each can be picked with --only):
 //   login   LOGIN + LOGOUT per connection, N parallel clients (Dovecot with SHA512-CRYPT and
-//           with BLF-CRYPT cost 10, which costs what Mailroom's scrypt costs)
+//           with BLF-CRYPT cost 10, which costs what Mailroom's scrypt costs; each without and
+//           with auth_cache; then a new account each login on both sides, at equal hash cost)
 //   select  SELECT of the big folder: the first after loading (cold), then fresh sessions (warm)
 //   fetch   FETCH 1:* (UID FLAGS) on the big folder
 //   search  UID SEARCH TEXT <a word in 1% of the messages> and <a word in none>
@@ -16,19 +17,26 @@
 // Usage: node dist/bench/imap.js [--messages N] [--only login,select,fetch,search,idle]
 //          [--server dovecot|mailroom] [--idle N] [--idle-per-user K] [--idle-batch B]
 //          [--dovecot-idle process|hibernate|both] [--login-clients C] [--logins N]
-//          [--repeats R] [--seed S] [--keep] [--no-write]
+//          [--repeats R] [--seed S] [--keep] [--no-write] [--data-cache DIR] [--fresh-data]
+//
+// The generated mail is saved after the first load (imap-data-cache.ts; by default under
+// /var/tmp/mailroom-bench-imap-cache) and copied by later runs with the same --messages and
+// --seed, which saves most of a full run's time. --fresh-data generates it again.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DovecotInstance, raiseInotifyInstances, type DovecotUser } from './lib/dovecot-instance.js';
+import { BENCH_AUTH_CACHE, DovecotInstance, raiseInotifyInstances, type DovecotUser } from './lib/dovecot-instance.js';
 import { writeMaildir } from './lib/dovecot-maildir-writer.js';
 import { dovecotLda, idleProbeMessage, smtpDeliver } from './lib/imap-delivery.js';
 import { closeSwarm, openIdleSwarm, timeExistsNotification } from './lib/imap-idle-swarm.js';
 import { addMailroomUsers, loadMailroomFolder } from './lib/imap-mailroom-loader.js';
+import { DEFAULT_DATA_CACHE, copyTree, saveCopy, savedData } from './lib/imap-data-cache.js';
 import { ImapMailroomInstance } from './lib/imap-mailroom-instance.js';
 import { fetchAllFlags, loginRate, searchText, selectTimes, type Target } from './lib/imap-measurements.js';
-import { renderImapReport, type ImapResults, type ServerName } from './lib/imap-report.js';
+import {
+  DOVECOT_BLF, DOVECOT_BLF_CACHED, DOVECOT_BLF_FRESH, DOVECOT_SHA, DOVECOT_SHA_CACHED, MAILROOM_FRESH, MAILROOM_REPEAT, renderImapReport, type ImapResults, type ServerName,
+} from './lib/imap-report.js';
 import { REPO_ROOT } from './lib/mailroom-instance.js';
 import { ABSENT_WORD, RARE_WORD, rareWordCount } from './lib/mailbox-generator.js';
 import { freePort, memoryOf, processTree, sleep } from './lib/proc.js';
@@ -52,12 +60,17 @@ export interface ImapBenchOptions {
   dovecotIdle: ('process' | 'hibernate')[];
   keep: boolean;
   write: boolean;
+  /** Where generated mail is kept between runs; null: not kept. */
+  dataCache: string | null;
+  /** Generate the mail even when a saved copy exists (and save the new one). */
+  freshData: boolean;
 }
 
 function parseOptions(argv: string[]): ImapBenchOptions {
   const o: ImapBenchOptions = {
     messages: 100_000, seed: 20240102, phases: [...PHASES], servers: ['Dovecot', 'Mailroom'], loginClients: 8, logins: 400, repeats: 5,
     idle: 10_000, idlePerUser: 10, idleBatch: 250, idleWatchUsers: 20, dovecotIdle: ['process', 'hibernate'], keep: false, write: true,
+    dataCache: DEFAULT_DATA_CACHE, freshData: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -92,6 +105,8 @@ function parseOptions(argv: string[]): ImapBenchOptions {
       }
       case '--keep': o.keep = true; break;
       case '--no-write': o.write = false; break;
+      case '--data-cache': { const v = argv[++i]; if (!v) throw new Error('--data-cache needs a directory (or "none")'); o.dataCache = v === 'none' ? null : v; break; }
+      case '--fresh-data': o.freshData = true; break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -103,12 +118,25 @@ const BIG = `big@${DOMAIN}`;
 const PASSWORD = 'Bench!Heliotrope-Quartz-77';
 const log = (msg: string) => process.stderr.write(`bench-imap: ${msg}\n`);
 
+/** One way of logging in, measured as its own row. */
+interface LoginVariant {
+  label: string;
+  /** Login n uses accounts[n % length]; fresh: each round takes its own half, each logs in once. */
+  accounts: string[];
+  fresh?: boolean;
+  /** Cheap per login (SHA512-CRYPT, a cache hit): twice as many logins for a steadier rate. */
+  cheap?: boolean;
+  /** Puts the server in this variant's configuration (Dovecot: auth_cache on or off). */
+  prepare?: () => Promise<void>;
+}
+
 interface Side {
   name: ServerName;
   target: Target;
   pid: () => number | null;
-  /** Accounts for the login phase: [label, address]. */
-  loginUsers: [string, string][];
+  loginUsers: LoginVariant[];
+  /** Back to the server's default configuration after the login phase (Dovecot: auth_cache off). */
+  afterLogins?: () => Promise<void>;
   /** One new message into each user's INBOX; resolves with when each copy was acknowledged. */
   deliver: (users: string[]) => Promise<Map<string, bigint>>;
   /** Dovecot only: switch IDLE hibernation (s, 0 = off). */
@@ -132,61 +160,116 @@ async function settledMemory(pid: number | null): Promise<{ rss: number; pss: nu
   return samples[1]!;
 }
 
+/** Accounts for the login variants without cache hits: one per login of both rounds. */
+const freshLoginUsers = (o: ImapBenchOptions, prefix = 'login') => Array.from({ length: 2 * o.logins }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}@${DOMAIN}`);
+
 const idleUsers = (o: ImapBenchOptions) => Array.from({ length: Math.ceil(o.idle / o.idlePerUser) }, (_, i) => `idle-${String(i).padStart(5, '0')}@${DOMAIN}`);
 
-async function prepareDovecot(o: ImapBenchOptions, needMail: boolean): Promise<{ inst: DovecotInstance; side: Side }> {
+/** Starts a server; one that fails to start is stopped (its process and files) before the error goes on. */
+async function startOrStop(inst: { start(): Promise<void>; stop(keep?: boolean): Promise<void> }, keep: boolean): Promise<void> {
+  try {
+    await inst.start();
+  } catch (err) {
+    await inst.stop(keep).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function prepareDovecot(o: ImapBenchOptions, needMail: boolean, notes: string[]): Promise<{ inst: DovecotInstance; side: Side }> {
   const users: DovecotUser[] = [
     { name: BIG, password: PASSWORD, scheme: 'SHA512-CRYPT' },
     { name: `login-sha@${DOMAIN}`, password: PASSWORD, scheme: 'SHA512-CRYPT' },
     { name: `login-blf@${DOMAIN}`, password: PASSWORD, scheme: 'BLF-CRYPT', rounds: 10 },
+    ...(o.phases.includes('login') ? freshLoginUsers(o, 'login-blf').map((name) => ({ name, password: PASSWORD, scheme: 'BLF-CRYPT', rounds: 10 })) : []),
     ...(o.phases.includes('idle') ? idleUsers(o).map((name) => ({ name, password: PASSWORD, scheme: 'SHA512-CRYPT' })) : []),
   ];
   const inst = new DovecotInstance({ port: await freePort(), users, maxConnections: Math.max(o.idle, o.loginClients) + 100, hibernateAfter: 0 });
   inst.prepare();
   if (needMail) {
-    log(`Dovecot: writing ${o.messages} messages into ${inst.maildir(BIG)}`);
-    const t0 = Date.now();
-    await writeMaildir({ maildir: inst.maildir(BIG), seed: o.seed, count: o.messages, recipient: BIG, onProgress: (n) => { if (n % 20000 === 0) log(`  Dovecot: ${n} written`); } });
-    log(`Dovecot: Maildir written in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const saved = o.dataCache ? savedData(o.dataCache, 'dovecot', o.messages, o.seed) : null;
+    if (saved?.present && !o.freshData) {
+      log(`Dovecot: copying the Maildir saved by an earlier run (${saved.dir})`);
+      await copyTree(saved.dir, inst.maildir(BIG));
+      notes.push(`Dovecot's Maildir: copied from ${saved.dir} (written by an earlier run, ${saved.meta?.createdAt ?? '?'}; not yet indexed by Dovecot).`);
+    } else {
+      log(`Dovecot: writing ${o.messages} messages into ${inst.maildir(BIG)}`);
+      const t0 = Date.now();
+      await writeMaildir({ maildir: inst.maildir(BIG), seed: o.seed, count: o.messages, recipient: BIG, onProgress: (n) => { if (n % 20000 === 0) log(`  Dovecot: ${n} written`); } });
+      log(`Dovecot: Maildir written in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (saved) {
+        await saveCopy(inst.maildir(BIG), saved, Date.now() - t0);
+        log(`Dovecot: Maildir saved for later runs in ${saved.dir}`);
+      }
+    }
   }
   inst.chownHomes();
-  await inst.start();
+  await startOrStop(inst, o.keep);
   const side: Side = {
     name: 'Dovecot',
     target: { name: 'Dovecot', port: inst.port },
     pid: () => inst.pid,
-    loginUsers: [['SHA512-CRYPT', `login-sha@${DOMAIN}`], ['BLF-CRYPT cost 10', `login-blf@${DOMAIN}`]],
+    // Dovecot's default first (no auth_cache), then with it: the same account again and again,
+    // and a new account each login (every one a cache miss, as for Mailroom's fresh accounts).
+    loginUsers: [
+      { label: DOVECOT_SHA, accounts: [`login-sha@${DOMAIN}`], cheap: true, prepare: () => inst.setAuthCache(null) },
+      { label: DOVECOT_BLF, accounts: [`login-blf@${DOMAIN}`], prepare: () => inst.setAuthCache(null) },
+      { label: DOVECOT_SHA_CACHED, accounts: [`login-sha@${DOMAIN}`], cheap: true, prepare: () => inst.setAuthCache(BENCH_AUTH_CACHE) },
+      { label: DOVECOT_BLF_CACHED, accounts: [`login-blf@${DOMAIN}`], prepare: () => inst.setAuthCache(BENCH_AUTH_CACHE) },
+      ...(o.phases.includes('login') ? [{ label: DOVECOT_BLF_FRESH, accounts: freshLoginUsers(o, 'login-blf'), fresh: true, prepare: () => inst.setAuthCache(BENCH_AUTH_CACHE) }] : []),
+    ],
     deliver: async (rcpts) => {
       const acked = new Map<string, bigint>();
       await Promise.all(rcpts.map(async (u, n) => { await dovecotLda(inst.confFile, u, idleProbeMessage(u, n)); acked.set(u, process.hrtime.bigint()); }));
       return acked;
     },
+    afterLogins: () => inst.setAuthCache(null),
     setHibernation: (s) => inst.setHibernation(s),
   };
   return { inst, side };
 }
 
-async function prepareMailroom(o: ImapBenchOptions, needMail: boolean): Promise<{ inst: ImapMailroomInstance; side: Side; loadMs: number }> {
+async function prepareMailroom(o: ImapBenchOptions, needMail: boolean, notes: string[]): Promise<{ inst: ImapMailroomInstance; side: Side; loadMs: number }> {
   const inst = new ImapMailroomInstance({ imapPort: await freePort(), smtpPort: await freePort(), domain: DOMAIN, users: [BIG, `login@${DOMAIN}`], password: PASSWORD, maxConnections: Math.max(o.idle, o.loginClients) + 100 });
-  await inst.setup();
+  let loadMs = 0;
+  // The saved copy holds the accounts and the big folder only; IDLE's accounts come after.
+  const saved = needMail && o.dataCache ? savedData(o.dataCache, 'mailroom', o.messages, o.seed) : null;
+  if (saved?.present && !o.freshData) {
+    log(`Mailroom: copying the data directory saved by an earlier run (${saved.dir})`);
+    await inst.adoptTemplate(saved.dir);
+    loadMs = saved.meta?.loadMs ?? 0;
+    notes.push(`Mailroom's data: copied from ${saved.dir} (loaded by an earlier run, ${saved.meta?.createdAt ?? '?'}, never opened by \`mailroom serve\`).`);
+  } else {
+    await inst.setup();
+    if (needMail) {
+      log(`Mailroom: delivering ${o.messages} messages through the store`);
+      const r = await loadMailroomFolder({ dataDir: inst.dir, address: BIG, seed: o.seed, count: o.messages, onProgress: (n) => { if (n % 20000 === 0) log(`  Mailroom: ${n} delivered`); } });
+      loadMs = r.ms;
+      log(`Mailroom: ${r.messages} messages (${(r.bytes / 1048576).toFixed(0)} MiB) in ${(r.ms / 1000).toFixed(0)} s`);
+      if (saved) {
+        await saveCopy(inst.dir, saved, loadMs);
+        log(`Mailroom: data directory saved for later runs in ${saved.dir}`);
+      }
+    }
+  }
   if (o.phases.includes('idle')) {
     const users = idleUsers(o);
     log(`Mailroom: adding ${users.length} accounts for the IDLE phase`);
     await addMailroomUsers({ dataDir: inst.dir, addresses: users, password: PASSWORD });
   }
-  let loadMs = 0;
-  if (needMail) {
-    log(`Mailroom: delivering ${o.messages} messages through the store`);
-    const r = await loadMailroomFolder({ dataDir: inst.dir, address: BIG, seed: o.seed, count: o.messages, onProgress: (n) => { if (n % 20000 === 0) log(`  Mailroom: ${n} delivered`); } });
-    loadMs = r.ms;
-    log(`Mailroom: ${r.messages} messages (${(r.bytes / 1048576).toFixed(0)} MiB) in ${(r.ms / 1000).toFixed(0)} s`);
+  const fresh = o.phases.includes('login') ? freshLoginUsers(o) : [];
+  if (fresh.length > 0) {
+    log(`Mailroom: adding ${fresh.length} accounts that each log in once (no verified-credential cache hit)`);
+    await addMailroomUsers({ dataDir: inst.dir, addresses: fresh, password: PASSWORD });
   }
-  await inst.start();
+  await startOrStop(inst, o.keep);
   const side: Side = {
     name: 'Mailroom',
     target: { name: 'Mailroom', port: inst.port },
     pid: () => inst.pid,
-    loginUsers: [['scrypt ln=14', `login@${DOMAIN}`]],
+    // The same account again and again, as on Dovecot's side: from the second login on, the
+    // verified-credential cache (mail/auth/credential-cache.ts, on by default) answers. Then
+    // an account per login, every password checked with scrypt, for the cost without it.
+    loginUsers: [{ label: MAILROOM_REPEAT, accounts: [`login@${DOMAIN}`], cheap: true }, ...(fresh.length > 0 ? [{ label: MAILROOM_FRESH, accounts: fresh, fresh: true }] : [])],
     deliver: async (rcpts) => {
       await smtpDeliver(inst.opts.smtpPort, 'probe@client.bench.test', rcpts, idleProbeMessage(rcpts.join(', '), 0));
       const at = process.hrtime.bigint();
@@ -244,16 +327,20 @@ async function runPhases(o: ImapBenchOptions, sides: Side[], results: ImapResult
     // Twice each, order alternating, so drift of the machine does not favour one side.
     for (let round = 0; round < 2; round++) {
       for (const s of round ? [...sides].reverse() : sides) {
-        for (const [label, user] of s.loginUsers) {
-          const total = label.startsWith('SHA512') ? o.logins * 2 : o.logins;
-          log(`${s.name} (${label}): ${total} × LOGIN+LOGOUT over ${o.loginClients} clients, round ${round + 1}`);
-          const r = await loginRate(s.target, { user, password: PASSWORD, clients: o.loginClients, total, capMs: 120000 });
+        for (const { label, accounts, fresh, cheap, prepare } of s.loginUsers) {
+          const total = cheap ? o.logins * 2 : o.logins;
+          // A fresh account per login: this round takes its own half, so none was logged in before.
+          const users = fresh ? accounts.slice(round * o.logins, (round + 1) * o.logins) : accounts;
+          await prepare?.();
+          log(`${s.name} (${label}): ${total} × LOGIN+LOGOUT over ${o.loginClients} clients, ${users.length} account(s), round ${round + 1}`);
+          const r = await loginRate(s.target, { users, password: PASSWORD, clients: o.loginClients, total, capMs: 120000 });
           (results.login[`${s.name}|${label}`] ??= []).push(r);
           log(`  ${r.perSecond.toFixed(1)} logins/s${r.failures ? `, ${r.failures} failures (${r.firstFailure})` : ''}`);
           if (r.failures) { results.failed = true; results.notes.push(`${s.name} login (${label}): ${r.failures} failures, first: ${r.firstFailure}`); }
         }
       }
     }
+    for (const s of sides) await s.afterLogins?.();
   }
   if (o.phases.includes('idle')) {
     const users = idleUsers(o);
@@ -317,12 +404,17 @@ async function main(): Promise<number> {
     }
     const sides: Side[] = [];
     // Both loads at once: they are set-up, not measured, and this halves the wait.
-    const [d, m] = await Promise.all([
-      o.servers.includes('Dovecot') ? prepareDovecot(o, needMail) : Promise.resolve(null),
-      o.servers.includes('Mailroom') ? prepareMailroom(o, needMail) : Promise.resolve(null),
+    // allSettled: when one side fails to start, the other (already running) is still stopped below.
+    const [dr, mr] = await Promise.allSettled([
+      o.servers.includes('Dovecot') ? prepareDovecot(o, needMail, results.notes) : Promise.resolve(null),
+      o.servers.includes('Mailroom') ? prepareMailroom(o, needMail, results.notes) : Promise.resolve(null),
     ]);
+    const d = dr.status === 'fulfilled' ? dr.value : null;
+    const m = mr.status === 'fulfilled' ? mr.value : null;
     if (d) { dovecot = d.inst; sides.push(d.side); }
     if (m) { mailroom = m.inst; sides.push(m.side); results.load.Mailroom = m.loadMs; }
+    if (dr.status === 'rejected') throw dr.reason;
+    if (mr.status === 'rejected') throw mr.reason;
     await runPhases(o, sides, results);
     const loadNow = os.loadavg()[0]!;
     if (loadNow > os.cpus().length || Number(loadBefore.split(' ')[0]) > os.cpus().length) {

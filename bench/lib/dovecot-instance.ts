@@ -35,7 +35,23 @@ export interface DovecotOptions {
    * (Dovecot's own answer to many idle clients); 0 = off, Dovecot's default.
    */
   hibernateAfter?: number;
+  /**
+   * Dovecot's authentication cache (auth_cache_size, auth_cache_ttl); null or absent = off,
+   * Dovecot's default. On a hit Dovecot skips the passdb lookup but still checks the password
+   * against the cached hash (src/auth/passdb-cache.c), so the hash's cost stays.
+   */
+  authCache?: AuthCacheSettings | null;
 }
+
+export interface AuthCacheSettings {
+  /** auth_cache_size, as Dovecot writes sizes (e.g. 10M). */
+  size: string;
+  /** auth_cache_ttl in seconds. */
+  ttlSeconds: number;
+}
+
+/** What the benchmark's cached variant uses: 10M, and a TTL of Mailroom's credential cache (10 min). */
+export const BENCH_AUTH_CACHE: AuthCacheSettings = { size: '10M', ttlSeconds: 600 };
 
 const MAIL_UID = 'mail';
 
@@ -93,6 +109,7 @@ export class DovecotInstance {
     // Room for every client in anvil and auth, within the 20,000 descriptors the run allows.
     const listenerLimit = Math.min(2 * n + 1000, 19000);
     const hib = this.opts.hibernateAfter ?? 0;
+    const cache = this.opts.authCache ?? null;
     return `# Written by mailroom bench/lib/dovecot-instance.ts for one benchmark run.
 base_dir = ${this.dir}/run
 state_dir = ${this.dir}/state
@@ -103,7 +120,9 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
-first_valid_uid = 8
+${cache ? `auth_cache_size = ${cache.size}
+auth_cache_ttl = ${cache.ttlSeconds}s
+` : ''}first_valid_uid = 8
 mail_location = maildir:~/Maildir
 mail_privileged_group = mail
 passdb {
@@ -164,6 +183,20 @@ service imap-hibernate {
   /** Turns IDLE hibernation on (seconds) or off (0) in the running instance: rewrite, reload. */
   async setHibernation(seconds: number): Promise<void> {
     this.opts.hibernateAfter = seconds;
+    await this.reload();
+  }
+
+  /**
+   * Turns the authentication cache on (settings) or off (null) in the running instance: rewrite,
+   * reload. The reload restarts the auth process, so the cache starts empty either way.
+   */
+  async setAuthCache(cache: AuthCacheSettings | null): Promise<void> {
+    if ((this.opts.authCache ?? null) === cache) return;
+    this.opts.authCache = cache;
+    await this.reload();
+  }
+
+  private async reload(): Promise<void> {
     writeFileSync(this.confFile, this.config());
     const r = spawnSync('doveadm', ['-c', this.confFile, 'reload'], { encoding: 'utf8', timeout: 15000 });
     if (r.status !== 0) throw new Error(`doveadm reload: ${r.stderr}`);

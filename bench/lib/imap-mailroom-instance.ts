@@ -6,6 +6,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyTree } from './imap-data-cache.js';
 import path from 'node:path';
 import { REPO_ROOT } from './mailroom-instance.js';
 import { imapGreets } from './imap-probe.js';
@@ -49,8 +50,25 @@ export class ImapMailroomInstance {
 
   /** init + config + domain + users; the daemon is not started. */
   async setup(): Promise<void> {
-    const { imapPort, smtpPort, domain, users, password, maxConnections } = this.opts;
+    const { domain, users, password } = this.opts;
     this.cli(['init', '--hostname', 'mailroom.bench.test']);
+    await this.configure();
+    this.cli(['domain', 'add', domain]);
+    for (const u of users) this.cli(['user', 'add', u, '--password-stdin'], password + '\n');
+  }
+
+  /**
+   * Takes a data directory saved by an earlier run (imap-data-cache.ts: the same accounts and mail) instead of
+   * setup() and loading: only the ports and limits of this run are written into its config.
+   */
+  async adoptTemplate(templateDir: string): Promise<void> {
+    await copyTree(templateDir, this.dir);
+    await this.configure();
+  }
+
+  /** This run's listeners, auth and limits in config.json (the rest as `mailroom init` wrote it). */
+  private async configure(): Promise<void> {
+    const { imapPort, smtpPort, maxConnections } = this.opts;
     const cfgPath = path.join(this.dir, 'config.json');
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, Record<string, unknown>>;
     const listen: Record<string, string | null> = {};
@@ -74,8 +92,6 @@ export class ImapMailroomInstance {
       diskReserve: '1M',
     };
     writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
-    this.cli(['domain', 'add', domain]);
-    for (const u of users) this.cli(['user', 'add', u, '--password-stdin'], password + '\n');
   }
 
   async start(timeoutMs = 60000): Promise<void> {

@@ -20,8 +20,13 @@ export interface LoginRateResult {
   latenciesMs: number[];
 }
 
-/** `clients` parallel loops of connect, LOGIN, LOGOUT until `total` logins or the time cap. */
-export async function loginRate(t: Target, opts: { user: string; password: string; clients: number; total: number; capMs: number }): Promise<LoginRateResult> {
+/**
+ * `clients` parallel loops of connect, LOGIN, LOGOUT until `total` logins or the time cap. Login
+ * n uses users[n % users.length]: one account logging in again and again (what a phone does,
+ * and what a server's verified-credential cache is for), or as many accounts as logins (every
+ * password checked in full).
+ */
+export async function loginRate(t: Target, opts: { users: readonly string[]; password: string; clients: number; total: number; capMs: number }): Promise<LoginRateResult> {
   let started = 0;
   let logins = 0;
   let failures = 0;
@@ -31,12 +36,13 @@ export async function loginRate(t: Target, opts: { user: string; password: strin
   const t0 = process.hrtime.bigint();
   const loop = async () => {
     while (started < opts.total && Date.now() < deadline && failures < 50) {
+      const user = opts.users[started % opts.users.length]!;
       started++;
       const s = process.hrtime.bigint();
       let c: ImapConnection | null = null;
       try {
         c = await ImapConnection.connect({ port: t.port, timeoutMs: 30000 });
-        await c.login(opts.user, opts.password, 60000);
+        await c.login(user, opts.password, 60000);
         latenciesMs.push(Number(process.hrtime.bigint() - s) / 1e6);
         logins++;
         await c.ok('LOGOUT', { timeoutMs: 10000 });

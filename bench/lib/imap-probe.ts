@@ -121,9 +121,16 @@ export class ImapConnection {
       if (nl < 0) return;
       const line = this.take(nl + 1);
       this.partial.push(line);
-      const m = /\{(\d+)\+?\}\r?\n$/.exec(line.subarray(Math.max(0, line.length - 24)).toString('latin1'));
-      if (m) { this.literalLeft = Number(m[1]); if (this.literalLeft > 0) continue; }
-      const response = Buffer.concat(this.partial).toString('latin1').replace(/\r?\n$/, '');
+      // Only a line ending in "}" CRLF can announce a literal: the regex runs for those alone
+      // (FETCH 1:* brings 100,000 lines, and the client's time counts in both servers' figures).
+      const end = line.length - (line.length > 1 && line[line.length - 2] === 0x0d ? 2 : 1);
+      if (end > 0 && line[end - 1] === 0x7d) {
+        const m = /\{(\d+)\+?\}\r?\n$/.exec(line.subarray(Math.max(0, line.length - 24)).toString('latin1'));
+        if (m) { this.literalLeft = Number(m[1]); if (this.literalLeft > 0) continue; }
+      }
+      const response = this.partial.length === 1
+        ? line.toString('latin1', 0, end)
+        : Buffer.concat(this.partial).toString('latin1').replace(/\r?\n$/, '');
       this.partial = [];
       this.dispatch(response);
     }

@@ -199,6 +199,25 @@ export interface MessageFlags {
 export interface FolderView {
   folder: Folder;
   messages: MessageFlags[];
+  /** The same messages as columns; what sessions keep (SELECT of a large folder copies nothing). */
+  table: FolderMessageTable;
+}
+
+/**
+ * A folder's messages as columns, in UID order. Immutable once handed out, so a store may give
+ * one table to every session of the folder; message i has UID uids[i], MODSEQ modseqs[i] and
+ * the flags flagSets[flagIds[i]] (frozen arrays: never change them).
+ */
+export interface FolderMessageTable {
+  readonly count: number;
+  readonly uids: Uint32Array;
+  readonly modseqs: Float64Array;
+  readonly flagIds: Uint32Array;
+  readonly flagSets: readonly (readonly string[])[];
+  /** Keywords the messages carry, in order of first use by UID. */
+  readonly keywords: readonly string[];
+  /** Index of the first message without \Seen, or -1. */
+  readonly firstUnseen: number;
 }
 
 /** What changed in a folder after a MODSEQ (CONDSTORE FETCH CHANGEDSINCE, QRESYNC). */

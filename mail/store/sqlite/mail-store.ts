@@ -19,7 +19,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
   FolderErrorCode, type BlobStore, type CopyResult, type DeliveryTransaction, type FlagOperation, type Folder, type FolderChanges,
-  type FolderView, type MailboxChange, type MailStore, type MessageFlags, type MessageRef, type MessageSummary, type SearchCriterion,
+  type FolderMessageTable, type FolderView, type MailboxChange, type MailStore, type MessageFlags, type MessageRef, type MessageSummary, type SearchCriterion,
   type SetFlagsResult, type StoredMessage, type UserId,
 } from '../contracts.js';
 import { MailroomError, NotFoundError } from '../../../core/errors.js';
@@ -34,6 +34,8 @@ import { applyExpunge } from './expunge-messages.js';
 import { prepareExpungeStatements, type ExpungeStatements } from './expunge-statements.js';
 import { applySetFlags } from './flag-operations.js';
 import { fromFlagColumns } from './flag-columns.js';
+import { FolderTableCache } from './folder-table-cache.js';
+import { FlagSetPool, tableFromColumns, tableMessages, tableWithChanges } from './folder-table.js';
 import { canonicalFlags } from './flag-set.js';
 import { applyCreateFolder, applyDeleteFolder, applyRenameFolder, applySetSubscribed } from './folder-operations.js';
 import { prepareFolderStatements } from './folder-statements.js';
@@ -57,6 +59,8 @@ export interface SqliteMailStoreOptions {
   changeFeed?: ChangeFeed;
   /** Extra wait before a group commit to gather more deliveries; 0 = next event-loop turn. */
   groupCommitWindowMs?: number;
+  /** Messages of the folder tables SELECT keeps between sessions (folder-table-cache.ts). */
+  maxCachedMessages?: number;
   /** The commit worker's entry; tests stand in one that crashes on cue. */
   commitWorkerUrl?: URL;
 }
@@ -69,6 +73,19 @@ export interface ListableBlobStore extends BlobStore {
 
 function isListable(blobs: BlobStore): blobs is ListableBlobStore {
   return typeof (blobs as Partial<ListableBlobStore>).list === 'function';
+}
+
+/** SELECT's answer; the rows are made only if someone asks for them (sessions use the table). */
+function folderView(folder: Folder, table: FolderMessageTable): FolderView {
+  let messages: MessageFlags[] | null = null;
+  return {
+    folder,
+    table,
+    get messages(): MessageFlags[] {
+      messages ??= tableMessages(table);
+      return messages;
+    },
+  };
 }
 
 /** Blobs younger than this may belong to a delivery between its blob and SQLite commits. */
@@ -88,6 +105,7 @@ export class SqliteMailStore implements MailStore {
   private readonly commits: CommitWorkerClient;
   private readonly createStandardFoldersTx: Database.Transaction<(userId: UserId) => void>;
   private closed = false;
+  private readonly folderTables: FolderTableCache;
 
   constructor(options: SqliteMailStoreOptions) {
     this.db = options.db;
@@ -95,6 +113,7 @@ export class SqliteMailStore implements MailStore {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.feed = options.changeFeed ?? new InProcessChangeFeed(this.logger);
+    this.folderTables = new FolderTableCache(options.maxCachedMessages);
     if (this.db.memory) throw new MailroomError('store_needs_file', 'the mail store needs a database file: its commit worker opens a second connection');
     migrate(this.db, 'mail', MAIL_SCHEMA_STEPS);
     this.statements = prepareMailStatements(this.db);
@@ -240,8 +259,26 @@ export class SqliteMailStore implements MailStore {
     return this.db.transaction((): FolderView | null => {
       const row = this.statements.folder.get(userId, normalizeFolderName(name));
       if (!row) return null;
-      return { folder: toFolder(row), messages: fromFlagColumns(this.messageStatements.flagsOfFolder.get(row.id)) };
+      return folderView(toFolder(row), this.folderTable(row));
     }).deferred();
+  }
+
+  /** The folder's table as of this read transaction: cached, brought up to date, or read whole. */
+  private folderTable(row: FolderRow): FolderMessageTable {
+    const m = this.messageStatements;
+    const cached = this.folderTables.get(row.id, row.uidvalidity);
+    if (cached && cached.modseq === row.highest_modseq && cached.table.count === row.messages) return cached.table;
+    let table: FolderMessageTable | null = null;
+    const pool = cached && cached.modseq < row.highest_modseq ? cached.pool : new FlagSetPool();
+    if (cached && cached.modseq < row.highest_modseq) {
+      const changed = tableFromColumns(m.changedSince.get(row.id, cached.modseq), pool);
+      table = tableWithChanges(cached.table, pool, changed, m.vanishedSince.all(row.id, cached.modseq));
+      // The counters disagree only if something wrote without the MODSEQ rules: read it whole.
+      if (table.count !== row.messages) table = null;
+    }
+    table ??= tableFromColumns(m.flagsOfFolder.get(row.id), pool);
+    this.folderTables.put({ folderId: row.id, uidValidity: row.uidvalidity, modseq: row.highest_modseq, table, pool });
+    return table;
   }
 
   async messageFlags(userId: UserId, folder: string, uids?: readonly number[]): Promise<MessageFlags[]> {

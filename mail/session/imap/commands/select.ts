@@ -61,13 +61,12 @@ async function resyncLines(ctx: ImapContext, view: SelectedMailbox, q: QresyncPa
   const inKnown = (uid: number) => !known || (known.kind === 'ranges' && sequenceSetIncludes(known.ranges, uid, view.maxUid));
   const vanished = changes.vanished.filter((uid) => inKnown(uid) && view.seqOf(uid) === 0);
   let text = vanished.length > 0 ? `* VANISHED (EARLIER) ${compressNumbers(vanished)}\r\n` : '';
-  // Flags from the view's own snapshot, so they agree with the EXISTS just sent.
-  const changed = [];
-  for (const uid of view.allUids) {
-    const m = view.flagsOf(uid)!;
-    if (m.modseq > since) changed.push(m);
+  // Flags from the view's own snapshot, so they agree with the EXISTS just sent. Walked by
+  // sequence number: a lookup by UID searches, and this visits every message of the folder.
+  for (let seq = 1; seq <= view.count; seq++) {
+    const m = view.flagsAtSeq(seq)!;
+    if (m.modseq > since) text += flagFetchLine(seq, m, { uid: true, modseq: true });
   }
-  for (const m of changed) text += flagFetchLine(view.seqOf(m.uid), m, { uid: true, modseq: true });
   return text;
 }
 

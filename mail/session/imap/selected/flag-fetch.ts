@@ -2,7 +2,7 @@
 // copy of every message's flags, which the change feed keeps current, so `FETCH 1:* (UID FLAGS)`
 // over 100,000 messages reads the store only for the few messages changed since the client was
 // last told. The lines are the same bytes MessageWriter writes, built a batch at a time and sent
-// as one buffer per batch, each send awaited (a slow client slows us down).
+// in pieces of about 256 KB, each awaited before the next (a slow client slows us down).
 
 import { fetchItemResponseName, type FetchItem } from '../../../protocol/imap/index.js';
 import type { MessageFlags } from '../../../store/contracts.js';
@@ -28,12 +28,27 @@ export interface FlagFetchOutcome {
 
 type ItemText = (m: MessageFlags) => string;
 
+/** About this many bytes of responses per write. */
+const SEND_BYTES = 256 * 1024;
+
 function itemText(item: FetchItem): ItemText {
   const name = fetchItemResponseName(item);
   if (item.kind === 'attribute') {
     switch (item.name) {
       case 'UID': return (m) => `UID ${m.uid}`;
-      case 'FLAGS': return (m) => `FLAGS ${flagList(m.flags)}`;
+      case 'FLAGS': {
+        // Most messages share one of a few frozen flag arrays of the folder table: each is
+        // written once per command.
+        const written = new Map<readonly string[], string>();
+        return (m) => {
+          let text = written.get(m.flags);
+          if (text === undefined) {
+            text = `FLAGS ${flagList(m.flags)}`;
+            if (Object.isFrozen(m.flags)) written.set(m.flags, text);
+          }
+          return text;
+        };
+      }
       case 'MODSEQ': return (m) => `MODSEQ (${m.modseq})`;
       case 'THREADID': case 'SAVEDATE': case 'PREVIEW': return () => `${name} NIL`;
       default: break;
@@ -52,13 +67,27 @@ export async function fetchFlagsFromView(req: FlagFetchRequest): Promise<FlagFet
   if (!flagsNow) return null;
   const texts = plan.items.map(itemText);
   let expungeIssued = false;
+  // Output goes in pieces of about SEND_BYTES, and the next piece is built while the previous
+  // one drains to the client (at most two in memory): one write per piece, not per batch, and
+  // the server's work overlaps the client's reading instead of taking turns with it.
+  let piece: string[] = [];
+  let pieceBytes = 0;
+  let inFlight: Promise<void> | null = null;
+  const flush = async (): Promise<void> => {
+    if (pieceBytes === 0) return;
+    const data = Buffer.from(piece.join(''), 'utf8');
+    piece = [];
+    pieceBytes = 0;
+    if (inFlight) await inFlight;
+    inFlight = req.send(data);
+  };
   // Batches as the store path makes them, so `* FLAGS` announcements fall in the same places.
   for (let i = 0; i < uids.length; i += FLAG_BATCH) {
     const end = Math.min(i + FLAG_BATCH, uids.length);
     const told: MessageFlags[] = [];
-    const lines: string[] = [];
+    let text = '';
     for (let j = i; j < end; j++) {
-      const m = flagsNow(uids[j]!);
+      const m = flagsNow.get(uids[j]!, seqs[j]);
       if (!m) {
         if (changedSince === null) expungeIssued = true;
         continue;
@@ -66,12 +95,17 @@ export async function fetchFlagsFromView(req: FlagFetchRequest): Promise<FlagFet
       if (changedSince !== null && m.modseq <= changedSince) continue;
       let line = `* ${seqs[j]} FETCH (`;
       for (let k = 0; k < texts.length; k++) line += (k === 0 ? '' : ' ') + texts[k]!(m);
-      lines.push(line + ')\r\n');
-      if (plan.has.flags) told.push(m);
+      text += line + ')\r\n';
+      // From the view's own record: the client was told exactly this already.
+      if (plan.has.flags && flagsNow.fromStore.has(m.uid)) told.push(m);
     }
     const announcement = view.recordTold(told);
-    if (announcement === '' && lines.length === 0) continue;
-    await req.send(Buffer.from(announcement + lines.join(''), 'utf8'));
+    if (announcement === '' && text === '') continue;
+    piece.push(announcement, text);
+    pieceBytes += announcement.length + text.length;
+    if (pieceBytes >= SEND_BYTES) await flush();
   }
+  await flush();
+  if (inFlight) await inFlight;
   return { expungeIssued };
 }

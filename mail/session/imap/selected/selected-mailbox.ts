@@ -16,13 +16,22 @@
 //   session is back in the authenticated state.
 
 import { compressNumbers, formatUntaggedStatus } from '../../../protocol/imap/index.js';
-import type { MailboxChange, MailStore, MessageFlags, User } from '../../../store/contracts.js';
+import type { FolderMessageTable, MailboxChange, MailStore, MessageFlags, User } from '../../../store/contracts.js';
 import type { ImapContext } from '../context.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { flagFetchLine, flagsLine, isKeyword, permanentFlagsLine, sameFlags } from './flag-responses.js';
+import { MessageMap } from './message-map.js';
 
 /** Store calls for flags go in batches of this many UIDs. */
 export const FLAG_BATCH = 1000;
+
+/** Flags as they are now (currentFlags). */
+export interface FlagLookup {
+  /** A message's flags and MODSEQ; undefined when it is gone. `seq` spares a search when known. */
+  get(uid: number, seq?: number): MessageFlags | undefined;
+  /** UIDs read from the store just now: only these can tell the client something the view has not recorded. */
+  fromStore: ReadonlySet<number>;
+}
 
 export interface FolderInfo {
   mailboxId: string;
@@ -56,8 +65,8 @@ export class SelectedMailbox implements MailboxView {
   /** Whose folder it is in the store: the session's account, or a shared folder's owner. */
   private readonly ownerId: string;
   private readonly info: FolderInfo;
-  private uids: number[];
-  private readonly known = new Map<number, MessageFlags>();
+  /** Sequence numbers to UIDs and the flags last told, over the store's shared table. */
+  private readonly map: MessageMap;
   private readonly keywords = new Set<string>();
   private readonly keywordKeys = new Set<string>();
   private readonly pendingNew = new Set<number>();
@@ -77,18 +86,15 @@ export class SelectedMailbox implements MailboxView {
     readonly readOnly: boolean,
     name: string,
     info: FolderInfo,
-    messages: readonly MessageFlags[],
+    table: FolderMessageTable,
     readonly shared: SharedSource | null = null,
   ) {
     this.name = name;
     this.ownerId = shared?.ownerId ?? user.id;
     this.info = info;
     this.latestModseq = info.highestModseq;
-    this.uids = messages.map((m) => m.uid);
-    for (const m of messages) {
-      this.known.set(m.uid, m);
-      this.noteKeywords(m.flags);
-    }
+    this.map = new MessageMap(table);
+    this.noteKeywords(table.keywords);
   }
 
   /**
@@ -118,7 +124,7 @@ export class SelectedMailbox implements MailboxView {
     const f = snapshot.folder;
     view = new SelectedMailbox(store, session, user, readOnly || shared !== null, f.name, {
       mailboxId: f.mailboxId, uidValidity: f.uidValidity, uidNext: f.uidNext, highestModseq: f.highestModseq,
-    }, snapshot.messages, shared);
+    }, snapshot.table, shared);
     view.unsubscribe = unsubscribe;
     for (const change of early) view.onChange(change);
     return view;
@@ -163,7 +169,7 @@ export class SelectedMailbox implements MailboxView {
 
   /** Messages in the view (EXISTS as last told). */
   get count(): number {
-    return this.uids.length;
+    return this.map.count;
   }
 
   /** The folder was deleted by another session. */
@@ -171,40 +177,37 @@ export class SelectedMailbox implements MailboxView {
     return this.deleted;
   }
 
-  /** UIDs in sequence order (index + 1 is the sequence number). Do not modify. */
-  get allUids(): readonly number[] {
-    return this.uids;
+  /** UIDs in sequence order (index + 1 is the sequence number). Valid until the next update; do not modify. */
+  get allUids(): Uint32Array {
+    return this.map.all;
   }
 
   get maxUid(): number {
-    return this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+    return this.map.maxUid;
   }
 
   uidAt(seq: number): number | undefined {
-    return this.uids[seq - 1];
+    return this.map.uidAt(seq);
   }
 
   /** Index in `allUids` of the first UID >= uid. */
   lowerBound(uid: number): number {
-    let lo = 0;
-    let hi = this.uids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.uids[mid]! < uid) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.map.lowerBound(uid);
   }
 
   /** Sequence number of a UID in the view, or 0. */
   seqOf(uid: number): number {
-    const i = this.lowerBound(uid);
-    return this.uids[i] === uid ? i + 1 : 0;
+    return this.map.seqOf(uid);
   }
 
   /** Flags and MODSEQ as the client was last told. */
   flagsOf(uid: number): MessageFlags | undefined {
-    return this.known.get(uid);
+    return this.map.flagsOf(uid);
+  }
+
+  /** Flags and MODSEQ as the client was last told, of the message with this sequence number. */
+  flagsAtSeq(seq: number): MessageFlags | undefined {
+    return seq >= 1 && seq <= this.map.count ? this.map.flagsAt(seq - 1) : undefined;
   }
 
   /**
@@ -218,7 +221,7 @@ export class SelectedMailbox implements MailboxView {
    * This relies on the store publishing each change before the call that made it returns (the
    * in-process change feed does); a store whose feed lags must not be given this path.
    */
-  async currentFlags(uids: readonly number[]): Promise<((uid: number) => MessageFlags | undefined) | null> {
+  async currentFlags(uids: readonly number[]): Promise<FlagLookup | null> {
     if (this.checkFolder || this.deleted || this.closed) return null;
     const inSet = (uid: number): boolean => {
       let lo = 0;
@@ -233,7 +236,10 @@ export class SelectedMailbox implements MailboxView {
     const stale: number[] = [];
     for (const uid of this.pendingFlags) if (inSet(uid)) stale.push(uid);
     for (const uid of this.pendingExpunge) if (!this.pendingFlags.has(uid) && inSet(uid)) stale.push(uid);
-    if (stale.length === 0) return (uid) => this.known.get(uid);
+    // With the sequence number at hand (FETCH has it) the told flags need no search.
+    const told = (uid: number, seq?: number): MessageFlags | undefined =>
+      (seq !== undefined && this.map.uidAt(seq) === uid ? this.map.flagsAt(seq - 1) : this.map.flagsOf(uid));
+    if (stale.length === 0) return { get: told, fromStore: new Set() };
     stale.sort((a, b) => a - b);
     const fresh = new Map<number, MessageFlags | undefined>(stale.map((uid) => [uid, undefined]));
     for (let i = 0; i < stale.length; i += FLAG_BATCH) {
@@ -241,15 +247,12 @@ export class SelectedMailbox implements MailboxView {
     }
     // A rename heard while we waited: what was read may be from the old name's lookup.
     if (this.checkFolder || this.deleted || this.closed) return null;
-    return (uid) => (fresh.has(uid) ? fresh.get(uid) : this.known.get(uid));
+    return { get: (uid, seq) => (fresh.has(uid) ? fresh.get(uid) : told(uid, seq)), fromStore: new Set(fresh.keys()) };
   }
 
   /** Sequence number of the first message without \Seen, or 0. */
   firstUnseen(): number {
-    for (let i = 0; i < this.uids.length; i++) {
-      if (!this.known.get(this.uids[i]!)?.flags.includes('\\Seen')) return i + 1;
-    }
-    return 0;
+    return this.map.firstUnseen();
   }
 
   keywordList(): string[] {
@@ -264,12 +267,12 @@ export class SelectedMailbox implements MailboxView {
   recordTold(messages: Iterable<MessageFlags>): string {
     let newKeyword = false;
     for (const m of messages) {
-      if (!this.known.has(m.uid)) continue;
-      const k = this.known.get(m.uid)!;
+      const k = this.map.flagsOf(m.uid);
+      if (!k) continue;
       // FETCH answered from the view's own copy: nothing new to remember (its keywords and
       // MODSEQ were noted when it was stored).
-      if (m === k || m.modseq < k.modseq) continue;
-      this.known.set(m.uid, { uid: m.uid, modseq: m.modseq, flags: [...m.flags] });
+      if (m === k || m.modseq < k.modseq || (m.modseq === k.modseq && (m.flags === k.flags || sameFlags(m.flags, k.flags)))) continue;
+      this.map.setTold({ uid: m.uid, modseq: m.modseq, flags: [...m.flags] });
       if (this.noteKeywords(m.flags)) newKeyword = true;
       if (m.modseq > this.latestModseq) this.latestModseq = m.modseq;
     }
@@ -360,7 +363,7 @@ export class SelectedMailbox implements MailboxView {
   /** `* n EXPUNGE` in the RFC 9051 example's order (each number as it is at that moment), or VANISHED. */
   private expungeLines(): string {
     const gone: number[] = [];
-    for (const uid of this.pendingExpunge) if (this.known.has(uid)) gone.push(uid);
+    for (const uid of this.pendingExpunge) if (this.map.seqOf(uid) > 0) gone.push(uid);
     // UIDs not in the view are either not told yet (pendingNew: they will not be added, since
     // the store no longer has them) or already reported.
     this.pendingExpunge.clear();
@@ -374,12 +377,8 @@ export class SelectedMailbox implements MailboxView {
       gone.forEach((uid, i) => lines.push(`* ${this.seqOf(uid) - i} EXPUNGE\r\n`));
       text = lines.join('');
     }
-    const removed = new Set(gone);
-    this.uids = this.uids.filter((u) => !removed.has(u));
-    for (const uid of gone) {
-      this.known.delete(uid);
-      this.pendingFlags.delete(uid);
-    }
+    this.map.remove(new Set(gone));
+    for (const uid of gone) this.pendingFlags.delete(uid);
     return text;
   }
 
@@ -396,19 +395,18 @@ export class SelectedMailbox implements MailboxView {
     let newKeyword = false;
     for (const row of rows) {
       if (row.uid <= this.maxUid) continue;
-      this.uids.push(row.uid);
-      this.known.set(row.uid, row);
+      this.map.append(row);
       if (this.noteKeywords(row.flags)) newKeyword = true;
       if (row.modseq > this.latestModseq) this.latestModseq = row.modseq;
     }
     if (this.maxUid >= this.info.uidNext) this.info.uidNext = this.maxUid + 1;
     if (rows.length === 0) return '';
-    return (newKeyword ? this.flagsAnnouncement() : '') + `* ${this.uids.length} EXISTS\r\n`;
+    return (newKeyword ? this.flagsAnnouncement() : '') + `* ${this.map.count} EXISTS\r\n`;
   }
 
   private async flagChangeLines(): Promise<string> {
     if (this.pendingFlags.size === 0) return '';
-    const candidates = [...this.pendingFlags].filter((u) => this.known.has(u)).sort((a, b) => a - b);
+    const candidates = [...this.pendingFlags].filter((u) => this.map.seqOf(u) > 0).sort((a, b) => a - b);
     this.pendingFlags.clear();
     const condstore = this.session.condstore;
     const lines: string[] = [];
@@ -416,10 +414,10 @@ export class SelectedMailbox implements MailboxView {
     for (let i = 0; i < candidates.length; i += FLAG_BATCH) {
       const rows = await this.store.messageFlags(this.ownerId, this.name, candidates.slice(i, i + FLAG_BATCH));
       for (const row of rows) {
-        const told = this.known.get(row.uid);
+        const told = this.map.flagsOf(row.uid);
         if (!told) continue;
         if (row.modseq <= told.modseq && sameFlags(row.flags, told.flags)) continue;
-        this.known.set(row.uid, row);
+        this.map.setTold(row);
         if (this.noteKeywords(row.flags)) newKeyword = true;
         if (row.modseq > this.latestModseq) this.latestModseq = row.modseq;
         // RFC 7162 3.1.4: once CONDSTORE is on, every unsolicited FETCH carries UID and MODSEQ.
@@ -454,9 +452,9 @@ export class SelectedMailbox implements MailboxView {
     for (const row of rows) {
       present.add(row.uid);
       if (row.uid > max) this.pendingNew.add(row.uid);
-      else if ((this.known.get(row.uid)?.modseq ?? Infinity) < row.modseq) this.pendingFlags.add(row.uid);
+      else if ((this.map.flagsOf(row.uid)?.modseq ?? Infinity) < row.modseq) this.pendingFlags.add(row.uid);
     }
-    for (const uid of this.uids) if (!present.has(uid)) this.pendingExpunge.add(uid);
+    for (const uid of this.map.all) if (!present.has(uid)) this.pendingExpunge.add(uid);
   }
 
   /** The folder is gone: say so once and drop back to the authenticated state. */
