@@ -51,6 +51,7 @@ zstd -q -T2 -12 -f "$raw" -o "$name.raw.zst.tmp" && mv "$name.raw.zst.tmp" "$nam
 # gzip and bzip2 only, and writes anything else into the slot as it comes (a zstd stream in
 # place of ext4: slot B did not mount, seen in the boot test). gzip -n: no name or time in the
 # header, so the bytes are reproducible; it decompresses faster than xz on a small machine.
+rm -rf update && mkdir update
 read -r start size < <(sfdisk -d "$raw" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\),.*name="mailroom_[^"]*".*/\1 \2/p' | head -n1)
 [ -n "${size:-}" ] || { echo "build-outputs: no mailroom_ root partition in $raw" >&2; exit 1; }
 dd if="$raw" bs=512 skip="$start" count="$size" status=none | gzip -n -6 > "update/mailroom_$VERSION.root.raw.gz"
