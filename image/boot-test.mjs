@@ -25,8 +25,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -267,18 +266,31 @@ async function mailScenario(m) {
 
 // ---- scenario: update and fall-back ------------------------------------------------------------
 
-/** Serves the files of `dir` over HTTP on 127.0.0.1 (the guest reaches it as 10.0.2.2). */
+// The release server runs in a process of its own: this one blocks in execFileSync while the
+// machine's systemd-sysupdate fetches from it over ssh, and a server on our own event loop would
+// not answer then (sysupdate's "Transfer failed: Timeout was reached" in the first run).
+const RELEASE_SERVER = `
+const http = require('node:http'), fs = require('node:fs'), path = require('node:path');
+const [dir, port] = process.argv.slice(1);
+http.createServer((req, res) => {
+  const name = decodeURIComponent((req.url || '/').split('?')[0]).replace(/^\\/+/, '');
+  const file = path.join(dir, name);
+  if (name.includes('/') || name === '' || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-length': fs.statSync(file).size, 'content-type': 'application/octet-stream' });
+  if (req.method === 'HEAD') { res.end(); return; }
+  fs.createReadStream(file).pipe(res);
+}).listen(Number(port), '127.0.0.1', () => process.stdout.write('listening\\n'));
+`;
+
+/** Serves the files of `dir` over HTTP on 127.0.0.1 (the guest reaches it as 10.0.2.2), from a child process. */
 async function serveDirectory(dir) {
-  const server = http.createServer((req, res) => {
-    const name = decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/^\/+/, '');
-    const file = path.join(dir, name);
-    if (name.includes('/') || name === '' || !existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' });
-    if (req.method === 'HEAD') { res.end(); return; }
-    createReadStream(file).pipe(res);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', RELEASE_SERVER, dir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the release server exited (${code}) before listening`)));
+    child.stdout.on('data', (d) => { if (String(d).includes('listening')) resolve(); });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
+  return { address: () => ({ port }), close: () => { child.kill('SIGTERM'); } };
 }
 
 /** The next release, signed: in WORK/update (made before the machine starts, it takes a while). */
