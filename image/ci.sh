@@ -14,10 +14,9 @@ set -euo pipefail
 cd "$REPO_DIR"
 STATE="$CACHE_DIR/last-green"
 export MAILROOM_IMAGE_OUT="${MAILROOM_IMAGE_OUT:-$CACHE_DIR/out}"
-# The update scenario (A/B update, fall-back) has not yet passed a whole run: until it has, CI
-# boots the mail scenario only, so an unproven test cannot turn every `npm test` red. Set
-# MAILROOM_IMAGE_SCENARIOS=mail,update to run both (then make that the default here).
-export MAILROOM_IMAGE_SCENARIOS="${MAILROOM_IMAGE_SCENARIOS:-mail}"
+# Both scenarios: the mail one, then the A/B update that falls back (first passed whole on
+# 2026-11-23). MAILROOM_IMAGE_SCENARIOS=mail runs the first only.
+export MAILROOM_IMAGE_SCENARIOS="${MAILROOM_IMAGE_SCENARIOS:-mail,update}"
 
 inputs_hash() {
   find image provisioning bin core cli mail agent ui package.json package-lock.json tsconfig.json \
