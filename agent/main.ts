@@ -63,6 +63,7 @@ import { reloadMailTls } from './acme/mail-tls-reload.js';
 import { RenewalScheduler } from './acme/renewal-scheduler.js';
 import { agentCertificateInstaller } from './acme/certificate-installer.js';
 import { FallbackChallengeStore } from './acme/fallback-challenge-store.js';
+import { legacyAccountKeySource } from './acme/legacy-account-key.js';
 import { HelperClient } from './helper/helper-client.js';
 import { helperSocketPath } from './helper/helper-socket-path.js';
 import { AgentFirewall } from './firewall/agent-firewall.js';
@@ -217,6 +218,8 @@ export async function startAgent(dataDir: string, options: AgentOptions = {}): P
     const acmeService: AcmeService = new AcmeService({
       dataDir: config.dataDir, hostname: config.hostname, acme: config.acme, tlsFiles: config.tls,
       stateDir, install: agentCertificateInstaller(config, helper),
+      // An earlier release's account key (DIR/acme) is adopted once, through the helper if need be.
+      ...(stateDir === config.dataDir ? {} : { legacyAccountKey: legacyAccountKeySource(config.dataDir, helper) }),
       domains: async () => (await control.listDomains()).map((d) => d.name),
       challenges: acmeChallenges,
       onInstalled: async () => { await certificateWatch.checkNow(); },

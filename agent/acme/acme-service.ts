@@ -28,6 +28,8 @@ export interface AcmeServiceOptions {
   dataDir: string;
   /** Where DIR-independent ACME state goes (STATE/acme/account-key.pem); default dataDir. */
   stateDir?: string;
+  /** The account key of releases before stateDir, adopted once when STATE has none (account-key-store.ts). */
+  legacyAccountKey?: () => Promise<Buffer | null>;
   hostname: string;
   acme: AcmeSettings;
   tlsFiles: { cert: string; key: string };
@@ -133,7 +135,7 @@ export class AcmeService {
         throw new AcmeError('acme_ca_unreadable', `cannot read acme.caCertFile ${file}: ${describeFailure(err)}`, { cause: err });
       });
     }
-    const accountKey = await loadOrCreateAccountKey(this.options.stateDir ?? dataDir);
+    const accountKey = await loadOrCreateAccountKey(this.options.stateDir ?? dataDir, { ...(this.options.legacyAccountKey ? { adoptLegacy: this.options.legacyAccountKey } : {}), logger: this.logger });
     const started = Date.now();
     const issued = await orderCertificate(names, {
       directoryUrl: acme.directoryUrl, email: acme.email, caCert, accountKey,

@@ -15,7 +15,9 @@ export type BackupErrorCode =
   | 'not_a_mailroom_backup'
   | 'target_not_empty'
   | 'unknown_user'
-  | 'invalid_backup_config';
+  | 'invalid_backup_config'
+  | 'backup_file_unreadable'
+  | 'backup_failed';
 
 export class BackupError extends MailroomError {
   declare readonly code: BackupErrorCode;

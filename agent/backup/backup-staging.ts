@@ -12,6 +12,9 @@
 // The path is fixed on purpose: restic finds the previous snapshot of the same path and skips
 // unchanged files (with --ignore-ctime, because linking changes a file's ctime).
 // A lock file keeps two backups of one data directory from sharing the stage.
+// On the appliance this runs as DIR's owner, never as root (agent/backup/backup-as-owner.ts):
+// a file in DIR its owner cannot read (someone else's, mode 0600) stops the backup with
+// backup_file_unreadable rather than leaving a hole in it silently.
 
 import { copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, rm, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
@@ -70,6 +73,15 @@ async function acquireLock(lockFile: string): Promise<void> {
   throw new BackupError('backup_running', 'a backup of this data directory is already starting');
 }
 
+/** EACCES/EPERM while reading DIR: a typed error naming the entry; anything else as it is. */
+function unreadable(err: unknown, dataDir: string, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM') return err;
+  const where = (err as NodeJS.ErrnoException).path;
+  const rel = where && where.startsWith(dataDir + path.sep) ? path.relative(dataDir, where) : what;
+  return new BackupError('backup_file_unreadable', `${rel} in the data directory cannot be read by the backup (${code}); it must belong to the data directory's owner`, { cause: err });
+}
+
 /** A hard link, or a copy when the stage is on another file system. */
 async function linkOrCopy(from: string, to: string): Promise<void> {
   try {
@@ -109,7 +121,7 @@ async function linkNamedFiles(dataDir: string, stage: string, files: string[]): 
         await linkOrCopy(path.join(dataDir, rel), path.join(stage, rel));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') missing.push(rel);
-        else throw err;
+        else throw unreadable(err, dataDir, rel);
       }
     }
   };
@@ -125,12 +137,16 @@ async function stageOnce(dataDir: string, stage: string, hostname: string, now: 
   for (const name of (await readdir(dataDir)).sort()) {
     if (SKIPPED.has(name) || SQLITE_SIDE_FILE.test(name)) continue;
     const from = path.join(dataDir, name);
-    const info = await lstat(from);
-    if (info.isFile() && name.endsWith('.db')) {
-      await backupSqliteDatabase(from, path.join(stage, name));
-      databases.push(name);
-    } else {
-      await mirror(from, path.join(stage, name));
+    try {
+      const info = await lstat(from);
+      if (info.isFile() && name.endsWith('.db')) {
+        await backupSqliteDatabase(from, path.join(stage, name));
+        databases.push(name);
+      } else {
+        await mirror(from, path.join(stage, name));
+      }
+    } catch (err) {
+      throw unreadable(err, dataDir, name);
     }
   }
   let named = { messages: [] as string[], queue: [] as string[] };

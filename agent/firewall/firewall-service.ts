@@ -9,12 +9,12 @@
 // once, so an unconfirmed change never outlives the helper. Operations are serialised: an apply
 // racing a block must not lose the block.
 
-import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from '../../core/log.js';
 import { HelperError } from '../helper/helper-command.js';
 import type { FirewallPolicy } from './firewall-policy.js';
 import { parseIpAddress } from './ip-address.js';
 import { NftRunner, type BlockedEntry } from './nft-runner.js';
+import { readRootOnlyFile, removeRootOnlyFile, writeRootOnlyFile } from './root-only-state-file.js';
 import { BLOCKLIST_SET, FIREWALL_FAMILY, FIREWALL_TABLE, renderBlock, renderRemoval, renderRuleset, renderUnblock } from './ruleset-renderer.js';
 
 const FOREVER = 10 * 365 * 86400;
@@ -142,16 +142,16 @@ export class FirewallService {
   /** At helper start: an unconfirmed change left by a helper that stopped is reverted. */
   recoverAtStart(): Promise<boolean> {
     return this.serial(async () => {
-      let text: string;
+      let text: string | null;
       try {
-        // It is loaded as root: only a file the helper itself could have written counts.
-        const st = lstatSync(this.options.pendingFile);
-        if (!st.isFile() || st.uid !== (process.getuid?.() ?? st.uid) || (st.mode & 0o022)) {
-          this.options.logger.error('ignoring a pending firewall file the helper did not write', { file: this.options.pendingFile, outcome: 'refused' });
-          return false;
-        }
-        text = readFileSync(this.options.pendingFile, 'utf8');
-      } catch { return false; }
+        // It is loaded as root: only a file the helper itself wrote, in a directory only it can
+        // write, counts; checked on the open descriptors (root-only-state-file.ts).
+        text = readRootOnlyFile(this.options.pendingFile);
+      } catch (err) {
+        this.options.logger.error('ignoring a pending firewall file the helper did not write', { file: this.options.pendingFile, err, outcome: 'refused' });
+        return false;
+      }
+      if (text === null) return false;
       const previous = text.startsWith('# none\n') ? null : text;
       await this.restore(previous, 'helper restarted before confirmation');
       return true;
@@ -194,12 +194,10 @@ export class FirewallService {
   }
 
   private writePendingFile(previous: string | null): void {
-    const tmp = `${this.options.pendingFile}.tmp`;
-    writeFileSync(tmp, previous ?? '# none\n', { mode: 0o600 });
-    renameSync(tmp, this.options.pendingFile);
+    writeRootOnlyFile(this.options.pendingFile, previous ?? '# none\n');
   }
 
   private removePendingFile(): void {
-    rmSync(this.options.pendingFile, { force: true });
+    removeRootOnlyFile(this.options.pendingFile);
   }
 }

@@ -16,6 +16,7 @@ import { updatesBundleApplyCommand } from './commands/updates-bundle-apply.js';
 import { sysupdateCheckCommand } from './commands/sysupdate-check.js';
 import { sysupdateUpdateCommand } from './commands/sysupdate-update.js';
 import { tlsInstallCommand } from './commands/tls-install.js';
+import { acmeLegacyAccountKeyCommand } from './commands/acme-legacy-account-key.js';
 import type { HelperCommand } from './helper-command.js';
 
 export const HELPER_COMMANDS: readonly HelperCommand[] = [
@@ -33,6 +34,7 @@ export const HELPER_COMMANDS: readonly HelperCommand[] = [
   sysupdateCheckCommand,
   sysupdateUpdateCommand,
   tlsInstallCommand,
+  acmeLegacyAccountKeyCommand,
 ];
 
 /** The catalogue as a map by name; throws on a duplicate name (a programming error). */

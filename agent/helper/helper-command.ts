@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import { MailroomError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import type { HelperSettings } from './helper-settings.js';
 
 export interface RunOptions {
   /** Killed (SIGKILL) after this long; default 30 s. */
@@ -22,6 +23,11 @@ export interface RunOptions {
   /** Extra environment (the helper passes only PATH and LANG=C otherwise). */
   env?: Readonly<Record<string, string>>;
   cwd?: string;
+  /**
+   * Run the process as this user and group, with no supplementary groups (the helper must be
+   * root): for work done on behalf of a less trusted owner, e.g. backing up the mail daemon's DIR.
+   */
+  user?: { uid: number; gid: number };
 }
 
 export interface RunResult {
@@ -49,6 +55,11 @@ export interface HelperContext {
   readonly dataDir: string;
   /** DIR/config.json as it is now (re-read and validated on each call). */
   config(): Config;
+  /**
+   * The helper's own settings (agent/helper/helper-settings.ts: root-owned, never from DIR):
+   * whatever makes root run a program or trust a key. Absent: the fixed defaults.
+   */
+  readonly settings?: HelperSettings;
   /**
    * One value per helper process, made by `create` on first use: for state that must outlive a
    * request, such as the firewall's pending revert timer. A value with a `dispose()` method has

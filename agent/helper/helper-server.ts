@@ -2,8 +2,10 @@
 // Unix socket needs write permission on the socket file, which is root:GROUP mode 0660 (GROUP
 // being the agent's, helper.group). Node exposes no SO_PEERCRED, and matching the peer through
 // /proc/net/unix and every process's fds on each connection is slow and racy, so the file's
-// permissions are the check; the socket's directory is made root-owned and not writable by the
-// group when the helper owns it, so nobody else can swap the socket for their own.
+// permissions are the check. The socket's directory must be one nobody else can write (so
+// nobody can swap the socket for their own): on the appliance systemd's RuntimeDirectory=
+// (helper-socket-path.ts). The helper changes the owner and mode only of directories it creates
+// itself here, never of one that was there (a path that came from a config could name /etc).
 //
 // Requests are line-delimited JSON (helper-protocol.ts). Each connection may have a few requests
 // in flight; each one gets exactly one response line.
@@ -47,7 +49,8 @@ export class HelperServer {
   async listen(): Promise<void> {
     const { socketPath, gid } = this.options;
     const dir = path.dirname(socketPath);
-    mkdirSync(dir, { recursive: true, mode: 0o750 });
+    // The first directory mkdir made, if any: it and those below it, down to dir, are ours.
+    const firstMade = mkdirSync(dir, { recursive: true, mode: 0o750 });
     const existing = (() => { try { return lstatSync(socketPath); } catch { return null; } })();
     if (existing) {
       if (!existing.isSocket()) throw new HelperError('helper_socket_in_use', `${socketPath} exists and is not a socket; not replacing it`);
@@ -62,12 +65,15 @@ export class HelperServer {
     // root); only then is it opened to the group.
     if (gid !== null) chownSync(socketPath, process.getuid?.() ?? 0, gid);
     chmodSync(socketPath, 0o660);
-    const d = statSync(dir);
-    if (d.uid === (process.getuid?.() ?? -1) && gid !== null) {
-      // The helper's own directory: the group may enter it, not write to it.
-      chownSync(dir, d.uid, gid);
-      chmodSync(dir, 0o750);
-    } else if (d.mode & 0o002) {
+    if (firstMade !== undefined) {
+      // Directories the helper made just now: the group may enter them, not write to them.
+      const made: string[] = [];
+      for (let d = dir; ; d = path.dirname(d)) { made.push(d); if (d === firstMade || d === path.dirname(d)) break; }
+      for (const d of made) {
+        if (gid !== null) chownSync(d, process.getuid?.() ?? 0, gid);
+        chmodSync(d, 0o750);
+      }
+    } else if (statSync(dir).mode & 0o002) {
       this.options.logger.warn('the helper socket is in a world-writable directory: anyone could replace it', { dir });
     }
     this.options.logger.info('listening', { socket: socketPath, gid, commands: this.options.dispatcher.names(), outcome: 'listening' });

@@ -1,5 +1,7 @@
 // The privileged helper's composition root (`mailroom helper`, root under systemd): reads the
-// config, listens on helper.socket (root:helper.group, mode 0660) and runs the commands of the
+// config and its own root-owned settings (/etc/mailroom/helper.json, helper-settings.ts),
+// listens on RUNTIME_DIRECTORY/helper.sock under systemd, else config helper.socket
+// (helper-socket-path.ts; root:helper.group, mode 0660) and runs the commands of the
 // closed catalogue for the agent. At start it reverts a firewall change a previous helper left
 // unconfirmed, then applies the firewall when firewall.enabled. On SIGTERM it stops taking
 // requests, reverts an unconfirmed firewall change and exits. Nothing below reads the config
@@ -13,7 +15,9 @@ import { catalogueByName, HELPER_COMMANDS } from './catalogue.js';
 import type { HelperCommand, HelperContext, RunArgv } from './helper-command.js';
 import { HelperDispatcher } from './helper-dispatcher.js';
 import { HelperServer } from './helper-server.js';
-import { helperSocketPath } from './helper-socket-path.js';
+import { loadHelperSettings, type HelperSettings } from './helper-settings.js';
+import { helperListenPath, helperSocketPath } from './helper-socket-path.js';
+import type { Config } from '../../core/config.js';
 import { lookupGroupId } from './group-id.js';
 import { createArgvRunner } from './run-argv.js';
 
@@ -24,6 +28,10 @@ export interface HelperOptions {
   commands?: readonly HelperCommand[];
   run?: RunArgv;
   socketPath?: string;
+  /** Default: loadHelperSettings() of /etc/mailroom/helper.json (defaults when missing). */
+  settings?: HelperSettings;
+  /** systemd's RUNTIME_DIRECTORY; default: the process environment's. */
+  runtimeDirectory?: string | null;
 }
 
 export interface Helper {
@@ -41,13 +49,18 @@ export async function startHelper(dataDir: string, options: HelperOptions = {}):
   const config = loadConfig(dataDir);
   const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'helper' }, sink: { write: (l: string) => process.stdout.write(l) } });
   const gid = config.helper.group === null ? null : lookupGroupId(config.helper.group);
-  const socketPath = options.socketPath ?? helperSocketPath(config);
+  const listenAt = helperListenPath(config, options.runtimeDirectory !== undefined ? options.runtimeDirectory : process.env.RUNTIME_DIRECTORY);
+  const socketPath = options.socketPath ?? listenAt.socketPath;
+  const settings = options.settings ?? loadHelperSettings();
   const run = options.run ?? createArgvRunner();
+  // Commands that look for the helper's own directory through config (the firewall's pending
+  // change beside the socket) see the socket the helper really listens on, not config's value.
+  const withOwnSocket = (c: Config): Config => ({ ...c, helper: { ...c.helper, socket: socketPath } });
 
   const shared = new Map<string, unknown>();
   const makeContext = (log: Logger): HelperContext => ({
-    run, logger: log, env: process.env, dataDir: config.dataDir,
-    config: () => loadConfig(dataDir),
+    run, logger: log, env: process.env, dataDir: config.dataDir, settings,
+    config: () => withOwnSocket(loadConfig(dataDir)),
     shared<T>(key: string, create: () => T): T {
       if (!shared.has(key)) shared.set(key, create());
       return shared.get(key) as T;
@@ -55,6 +68,9 @@ export async function startHelper(dataDir: string, options: HelperOptions = {}):
   });
   const dispatcher = new HelperDispatcher(catalogueByName(options.commands ?? HELPER_COMMANDS), makeContext, logger);
   const server = new HelperServer({ socketPath, gid, dispatcher, logger });
+  if (listenAt.fromUnit && helperSocketPath(config) !== socketPath) {
+    logger.warn('config helper.socket is not where the helper listens (the unit\'s RuntimeDirectory); the agent will not find it', { socket: socketPath, configured: config.helper.socket });
+  }
 
   // Firewall first, socket second: the agent's first request sees the ruleset in force.
   const ctx = makeContext(logger);

@@ -1,0 +1,38 @@
+// The backup child's composition root: started by the privileged helper's backup.run as the
+// data directory's owner (the mail daemon's user), never as root, with a BackupChildRequest on
+// stdin. It stages DIR and runs restic (init, backup, forget) with that user's rights only, so
+// whatever the owner plants in DIR (a symlink to /root, a hard link to the agent's database, a
+// directory swapped between a check and a read, a stage swapped before restic starts) reads no
+// more than the owner could read anyway. Answers one BackupChildResponse line on stdout.
+
+import { MailroomError } from '../../core/errors.js';
+import type { BackupChildRequest, BackupChildResponse } from './backup-child-protocol.js';
+import { createBackup, SNAPSHOT_TAG } from './create-backup.js';
+import { ResticClient, resticBaseEnv } from './restic-client.js';
+import { spawnRestic } from './restic-runner.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<BackupChildResponse> {
+  const request = JSON.parse(await readStdin()) as BackupChildRequest;
+  const restic = new ResticClient({
+    repository: request.repository, password: request.password, env: request.env, runner: spawnRestic(request.resticProgram),
+    // The cache would otherwise go to $HOME/.cache: the owner's home may be DIR itself, and DIR
+    // is backed up; DIR/tmp is not.
+    baseEnv: { ...resticBaseEnv(process.env), RESTIC_CACHE_DIR: request.cacheDir },
+  });
+  const result = await createBackup({ dataDir: request.dataDir, hostname: request.hostname, restic, tags: request.tags });
+  if (request.keep) await restic.forget(request.keep, SNAPSHOT_TAG);
+  return { ok: true, result: { snapshotId: result.summary.snapshotId, messages: result.manifest.messageFiles, dataAdded: result.summary.dataAdded, missingFiles: result.manifest.missingFiles.length } };
+}
+
+const response = await main().catch((err: unknown): BackupChildResponse => {
+  if (err instanceof MailroomError) return { ok: false, error: { code: err.code, message: err.message } };
+  process.stderr.write(`backup child: ${(err as Error)?.stack ?? String(err)}\n`);
+  return { ok: false, error: { code: 'backup_failed', message: `the backup failed: ${(err as Error)?.message ?? String(err)}` } };
+});
+process.stdout.write(JSON.stringify(response) + '\n');
