@@ -2,6 +2,8 @@
 // shell history would show it.
 
 import { InputError } from '../core/errors.js';
+import type { CliArgs } from './args.js';
+import { UsageError } from './command-input.js';
 
 export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
   const chunks: Buffer[] = [];
@@ -12,4 +14,12 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
   if (!password) throw new InputError('empty_password', 'no password on standard input');
   if (/[\r\n]/.test(password)) throw new InputError('invalid_password', 'the password on standard input must be one line');
   return password;
+}
+
+/** An account's password for `... --password-stdin`: the switch is required, so no one types a password as an argument. */
+export async function passwordFromStdin(args: CliArgs, usage: string): Promise<string> {
+  if (args.flags['password-stdin'] !== true) {
+    throw new UsageError(`--password-stdin is required: the password is read from standard input, never from the command line (usage: mailroom ${usage})`);
+  }
+  return readPasswordFromStdin();
 }

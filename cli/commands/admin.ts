@@ -5,8 +5,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { CliArgs } from '../args.js';
-import { checkShape, commandGroup, UsageError } from '../command-input.js';
-import { readPasswordFromStdin } from '../password-input.js';
+import { checkShape, commandGroup } from '../command-input.js';
+import { passwordFromStdin } from '../password-input.js';
 import { loadCliConfig } from '../services.js';
 import { AGENT_DATABASE_FILE, openAgentDatabase } from '../../agent/admin/agent-database.js';
 import { AdminStore } from '../../agent/admin/admin-store.js';
@@ -35,13 +35,6 @@ function safeUserName(): string {
   } catch {
     return String(process.getuid?.() ?? 'unknown');
   }
-}
-
-async function passwordFromStdin(args: CliArgs, usage: string): Promise<string> {
-  if (args.flags['password-stdin'] !== true) {
-    throw new UsageError(`--password-stdin is required: the password is read from standard input, never from the command line (usage: mailroom ${usage})`);
-  }
-  return readPasswordFromStdin();
 }
 
 export const adminCommand = commandGroup('admin', {

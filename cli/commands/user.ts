@@ -1,9 +1,8 @@
 // `mailroom user add|rm|ls|passwd|quota|disable|enable`: mail accounts. Passwords come only from
 // stdin. A disabled account cannot log in (SMTP AUTH, IMAP, POP3) but still receives mail.
 
-import type { CliArgs } from '../args.js';
-import { checkShape, commandGroup, UsageError, valueFlag } from '../command-input.js';
-import { readPasswordFromStdin } from '../password-input.js';
+import { checkShape, commandGroup, valueFlag } from '../command-input.js';
+import { passwordFromStdin } from '../password-input.js';
 import { withServices } from '../services.js';
 import type { User } from '../../mail/store/contracts.js';
 import { normalizeAddress } from '../../core/address.js';
@@ -20,13 +19,6 @@ function parseQuota(text: string): number | null {
 
 function showQuota(quota: number | null): string {
   return quota === null ? 'unlimited' : formatSize(quota);
-}
-
-async function passwordFromStdin(args: CliArgs, usage: string): Promise<string> {
-  if (args.flags['password-stdin'] !== true) {
-    throw new UsageError(`--password-stdin is required: the password is read from standard input, never from the command line (usage: mailroom ${usage})`);
-  }
-  return readPasswordFromStdin();
 }
 
 export const userCommand = commandGroup('user', {

@@ -4,30 +4,19 @@
 // On drain, idle sessions and sessions in IDLE get `* BYE [UNAVAILABLE]` at once, busy ones after
 // their current command (an APPEND being received finishes).
 
-import type tls from 'node:tls';
-import type { Logger } from '../../core/log.js';
 import { formatUntaggedStatus } from '../protocol/imap/index.js';
 import type { ImapDeps } from '../session/imap/deps.js';
 import { ImapSession } from '../session/imap/imap-session.js';
-import { SessionListener } from './session-listener.js';
+import { SessionListener, type ProtocolListenerOptions } from './session-listener.js';
 
-export interface ImapListenerOptions {
-  name: string; // 'imap' or 'imaps', for the logs
-  limits: { connectionsPerIp: number; maxConnections: number };
-  deps: ImapDeps;
-  logger: Logger;
-  /** Implicit TLS (port 993). */
-  implicitTls?: tls.SecureContext | null;
-}
+/** name: 'imap' or 'imaps', for the logs; implicitTls for port 993. */
+export type ImapListenerOptions = ProtocolListenerOptions<ImapDeps>;
 
 export class ImapListener extends SessionListener {
   constructor(options: ImapListenerOptions) {
     super({
-      name: options.name,
+      ...options,
       protocol: 'imap',
-      limits: options.limits,
-      logger: options.logger,
-      implicitTls: options.implicitTls ?? null,
       isBanned: (ip) => options.deps.penalty.isBanned(ip),
       createSession: (socket, info) => new ImapSession(options.deps, socket, info),
       refusal: (text) => formatUntaggedStatus('BYE', text, 'UNAVAILABLE'),

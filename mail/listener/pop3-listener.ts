@@ -4,30 +4,19 @@
 // command (a QUIT's expunge finishes); what is left at the deadline is cut off, which deletes
 // nothing (UPDATE never ran).
 
-import type tls from 'node:tls';
-import type { Logger } from '../../core/log.js';
 import { errLine } from '../protocol/pop3/response.js';
 import type { Pop3Deps } from '../session/pop3/deps.js';
 import { Pop3Session } from '../session/pop3/pop3-session.js';
-import { SessionListener } from './session-listener.js';
+import { SessionListener, type ProtocolListenerOptions } from './session-listener.js';
 
-export interface Pop3ListenerOptions {
-  name: string; // 'pop3' or 'pop3s', for the logs
-  limits: { connectionsPerIp: number; maxConnections: number };
-  deps: Pop3Deps;
-  logger: Logger;
-  /** Implicit TLS (port 995). */
-  implicitTls?: tls.SecureContext | null;
-}
+/** name: 'pop3' or 'pop3s', for the logs; implicitTls for port 995. */
+export type Pop3ListenerOptions = ProtocolListenerOptions<Pop3Deps>;
 
 export class Pop3Listener extends SessionListener {
   constructor(options: Pop3ListenerOptions) {
     super({
-      name: options.name,
+      ...options,
       protocol: 'pop3',
-      limits: options.limits,
-      logger: options.logger,
-      implicitTls: options.implicitTls ?? null,
       isBanned: (ip) => options.deps.penalty.isBanned(ip),
       createSession: (socket, info) => new Pop3Session(options.deps, socket, info),
       refusal: (text) => errLine(text, 'SYS/TEMP'),

@@ -12,6 +12,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../../core/log.js';
+import type { SessionInfo } from '../session/session-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { newConnectionId } from './smtp-listener.js';
 import { listenOn } from './listen-on.js';
@@ -23,23 +24,25 @@ export interface ListenedSession {
   shutdown(): void;
 }
 
-export interface SessionInfo {
-  cid: string;
-  remoteAddress: string;
-  remotePort: number;
-  /** Implicit TLS: the socket is already a finished TLS socket. */
-  secure: boolean;
-}
+export type { SessionInfo };
 
-export interface SessionListenerOptions {
+interface ListenerBasics {
   /** 'pop3', 'imaps' ...: for the logs. */
   name: string;
-  /** 'pop3', 'imap': prefixes the session's crash log line. */
-  protocol: string;
   limits: { connectionsPerIp: number; maxConnections: number };
   logger: Logger;
   /** Implicit TLS (995, 993). */
   implicitTls?: tls.SecureContext | null;
+}
+
+/** What a protocol's listener is made from (imap-listener.ts, pop3-listener.ts, ...). */
+export interface ProtocolListenerOptions<Deps> extends ListenerBasics {
+  deps: Deps;
+}
+
+export interface SessionListenerOptions extends ListenerBasics {
+  /** 'pop3', 'imap': prefixes the session's crash log line. */
+  protocol: string;
   createSession(socket: net.Socket | tls.TLSSocket, info: SessionInfo): ListenedSession;
   /**
    * An address banned after repeated login failures (mail/auth/ban-list.ts) is turned away at

@@ -8,7 +8,6 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -18,38 +17,11 @@ import type { AlertsResponse, TlsCertificateStatus } from '../../ui/shared/api-t
 import { ApiClient } from '../ui/agent-fixture.js';
 import { pebbleAvailable, startPebble, type PebbleFixture } from '../helpers/pebble-fixture.js';
 import { dnsmasqAvailable, startDnsmasq, type DnsmasqFixture } from '../mail/queue/dnsmasq-fixture.js';
-import { getFreePort, MAILROOM_BIN, MailroomInstance, REPO_ROOT, TEST_PASSWORD, waitFor, withTimeout } from './harness.js';
+import { AgentProcess } from './agent-process.js';
+import { getFreePort, MailroomInstance, TEST_PASSWORD, waitFor } from './harness.js';
 
 const HOST = 'mail.example.test';
 const available = pebbleAvailable() && dnsmasqAvailable();
-
-class AgentProcess {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly child: ChildProcess;
-  private readonly exit: Promise<void>;
-  constructor(dataDir: string) {
-    this.child = spawn(process.execPath, [MAILROOM_BIN, '--data', dataDir, 'agent'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let partial = '';
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => {
-      partial += chunk;
-      let i: number;
-      while ((i = partial.indexOf('\n')) >= 0) {
-        const line = partial.slice(0, i);
-        partial = partial.slice(i + 1);
-        try { this.lines.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not JSON */ }
-      }
-    });
-    this.child.stderr!.resume();
-    this.exit = new Promise((resolve) => this.child.once('exit', () => resolve()));
-  }
-  get alive(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
-  async stop(): Promise<void> {
-    if (!this.alive) return;
-    this.child.kill('SIGTERM');
-    await withTimeout(this.exit, 10_000, 'the agent to exit').catch(() => { this.child.kill('SIGKILL'); });
-  }
-}
 
 /** A line reader over a socket (plain or TLS) for SMTP and IMAP. */
 class Lines {

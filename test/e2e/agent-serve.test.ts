@@ -9,46 +9,13 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Alert, MailStats, MailUser } from '../../ui/shared/api-types.js';
 import type { WsMessage } from '../../ui/shared/ws-messages.js';
 import { ApiClient } from '../ui/agent-fixture.js';
-import { buildMessage, getFreePort, MAILROOM_BIN, MailroomInstance, rawDeliver, REPO_ROOT, TEST_PASSWORD, uniqueToken, waitFor, withTimeout } from './harness.js';
-
-class AgentProcess {
-  readonly lines: Record<string, unknown>[] = [];
-  private readonly child: ChildProcess;
-  private readonly exit: Promise<void>;
-
-  constructor(dataDir: string) {
-    this.child = spawn(process.execPath, [MAILROOM_BIN, '--data', dataDir, 'agent'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let partial = '';
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => {
-      partial += chunk;
-      let i: number;
-      while ((i = partial.indexOf('\n')) >= 0) {
-        const line = partial.slice(0, i);
-        partial = partial.slice(i + 1);
-        try { this.lines.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not JSON */ }
-      }
-    });
-    this.child.stderr!.resume();
-    this.exit = new Promise((resolve) => this.child.once('exit', () => resolve()));
-  }
-
-  async setupToken(): Promise<string> {
-    const line = await waitFor(() => this.lines.find((l) => typeof l.setupToken === 'string'), 20_000, 'the agent to print its setup token');
-    return line.setupToken as string;
-  }
-
-  async stop(): Promise<void> {
-    this.child.kill('SIGTERM');
-    await withTimeout(this.exit, 10_000, 'the agent to exit').catch(() => { this.child.kill('SIGKILL'); });
-  }
-}
+import { AgentProcess } from './agent-process.js';
+import { buildMessage, getFreePort, MailroomInstance, rawDeliver, TEST_PASSWORD, uniqueToken, waitFor } from './harness.js';
 
 describe('mailroom agent with mailroom serve', () => {
   let inst: MailroomInstance;

@@ -7,11 +7,12 @@
 // kept locally or refused with 554 5.4.6 whose DSN travels back over both SRS hops.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dnsmasqAvailable, startDnsmasq, type DnsmasqFixture } from '../mail/queue/dnsmasq-fixture.js';
 import { txtRecordArg } from '../mail/queue/dnsmasq-txt.js';
+import { editConfigFile } from './config-file.js';
 import { MailroomInstance, buildMessage, headerFields, rawDeliver, splitMessage, uniqueToken, waitFor } from './harness.js';
 import { deriveSrsKey } from '../../mail/srs/srs-key.js';
 import { srsForward } from '../../mail/srs/srs-codec.js';
@@ -45,10 +46,7 @@ describe('forwarders with SRS between two instances', { skip }, () => {
       host: B_HOST, hostname: 'mx.beta.test', domains: ['beta.test', 'orig.test'], users: ['bob@beta.test', 'alice@orig.test'],
       limits: { greetingWait: 0 }, editConfig: (cfg) => { common(cfg); cfg.outbound = { port: a.port }; },
     });
-    const file = path.join(a.dataDir, 'config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    cfg.outbound = { port: b.port };
-    writeFileSync(file, JSON.stringify(cfg, null, 2) + '\n');
+    editConfigFile(a, (cfg) => { cfg.outbound = { port: b.port }; });
     await a.restart();
   });
 

@@ -8,12 +8,11 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dnsmasqAvailable, startDnsmasq, type DnsmasqFixture } from '../mail/queue/dnsmasq-fixture.js';
 import { txtRecordArg } from '../mail/queue/dnsmasq-txt.js';
+import { editConfigFile } from './config-file.js';
 import {
   MAILROOM_BIN, MailroomInstance, REPO_ROOT, buildMessage, getFreePort, headerFields, rawDeliver, splitMessage, uniqueToken, waitFor, withTimeout,
 } from './harness.js';
@@ -74,10 +73,7 @@ describe('mailing lists between two instances', { skip }, () => {
       host: B_HOST, hostname: 'mx.beta.test', domains: ['beta.test', 'strict.test'], users: ['bob@beta.test', 'sue@strict.test'],
       limits: { greetingWait: 0 }, editConfig: (cfg) => { common(cfg); cfg.outbound = { port: a.port }; },
     });
-    const file = path.join(a.dataDir, 'config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    cfg.outbound = { port: b.port };
-    writeFileSync(file, JSON.stringify(cfg, null, 2) + '\n');
+    editConfigFile(a, (cfg) => { cfg.outbound = { port: b.port }; });
     await a.restart();
 
     await a.cli(['list', 'add', LIST, '--name', 'Team', '--prefix', '[team]', '--owner', 'ann@alpha.test']);

@@ -3,13 +3,13 @@
 // is needed), listening on a free 127.0.0.1 TCP port and on a Unix socket in the directory, in
 // the foreground. StreamMaxLength is small by default (1M) so the "size limit exceeded" answer
 // is cheap to reach. Stopped by the process id we started; the directory is removed. Spawning,
-// readiness and stopping are shared with rspamd's fixture (peer-process.ts).
+// readiness and stopping are shared with rspamd's fixture (peer-fixture.ts, peer-process.ts).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { freeLoopbackPort, PeerProcess, stopAtExit, stoppedCleanly } from './peer-process.js';
+import { PeerFixture } from './peer-fixture.js';
+import { freeLoopbackPort } from './peer-process.js';
 
 export const CLAMD_BIN = '/usr/sbin/clamd';
 /** The EICAR test file (68 bytes); its MD5 is 44d88612fea8a8f36de82e1278abb02f. */
@@ -51,29 +51,21 @@ export interface ClamdFixtureOptions {
   streamMaxLength?: string;
 }
 
-export class ClamdFixture {
-  readonly dir: string;
+export class ClamdFixture extends PeerFixture {
   readonly socketPath: string;
   port = 0;
-  private readonly process = new PeerProcess('clamd');
 
   private constructor(readonly options: ClamdFixtureOptions) {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-clamd-'));
+    super('clamd');
     this.socketPath = path.join(this.dir, 'clamd.sock');
-    stopAtExit(this);
   }
 
-  /** Milliseconds from spawn until clamd answered PING with its database loaded. */
-  get startupMs(): number { return this.process.startupMs; }
-  /** The last of what clamd wrote to stdout and stderr. */
-  get output(): string { return this.process.output; }
-  get pid(): number | undefined { return this.process.pid; }
+  protected override get logFile(): string { return path.join(this.dir, 'clamd.log'); }
 
   /** antivirus.clamd for the TCP listener. */
   get tcpAddress(): string { return `tcp://127.0.0.1:${this.port}`; }
   /** antivirus.clamd for the Unix socket. */
   get unixAddress(): string { return `unix:${this.socketPath}`; }
-  get alive(): boolean { return this.process.alive; }
 
   static async start(options: ClamdFixtureOptions = {}): Promise<ClamdFixture> {
     const f = new ClamdFixture(options);
@@ -87,7 +79,7 @@ export class ClamdFixture {
     }
   }
 
-  private async start(): Promise<void> {
+  protected override async start(): Promise<void> {
     if (this.port === 0) this.port = await freeLoopbackPort();
     const conf = path.join(this.dir, 'clamd.conf');
     writeFileSync(conf, [
@@ -98,7 +90,7 @@ export class ClamdFixture {
       `LocalSocket ${this.socketPath}`,
       // As root clamd would switch to the clamav user, which cannot read our directory.
       ...(process.getuid?.() === 0 ? ['User root'] : []),
-      `LogFile ${path.join(this.dir, 'clamd.log')}`,
+      `LogFile ${this.logFile}`,
       `PidFile ${path.join(this.dir, 'clamd.pid')}`,
       `StreamMaxLength ${this.options.streamMaxLength ?? '1M'}`,
       '',
@@ -108,31 +100,5 @@ export class ClamdFixture {
       timeoutMs: 60_000,
       logTail: () => this.logTail(),
     });
-  }
-
-  logTail(n = 20): string {
-    try { return readFileSync(path.join(this.dir, 'clamd.log'), 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
-  }
-
-  async stop(): Promise<void> {
-    await this.process.stop();
-  }
-
-  /** Starts it again on the same port and socket path. */
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-
-  async cleanup(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-    stoppedCleanly(this);
-  }
-
-  stopSync(): void {
-    this.process.killSync();
-    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
-    stoppedCleanly(this);
   }
 }

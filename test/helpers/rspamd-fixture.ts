@@ -22,12 +22,12 @@
 // directory is removed. Spawning, readiness and stopping are shared with clamd's fixture
 // (peer-process.ts).
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeLoopbackPort, PeerProcess, stopAtExit, stoppedCleanly } from './peer-process.js';
+import { PeerFixture } from './peer-fixture.js';
+import { freeLoopbackPort } from './peer-process.js';
 
 export const RSPAMD_BIN = '/usr/bin/rspamd';
 
@@ -95,30 +95,22 @@ export interface RspamdFixtureOptions {
   overrides?: Readonly<Record<string, string>>;
 }
 
-export class RspamdFixture {
-  readonly dir: string;
+export class RspamdFixture extends PeerFixture {
   readonly confDir: string;
   normalPort = 0;
   controllerPort = 0;
-  private readonly process = new PeerProcess('rspamd');
 
   private constructor(private readonly options: RspamdFixtureOptions) {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-test-rspamd-'));
+    super('rspamd');
     this.confDir = path.join(this.dir, 'conf');
-    stopAtExit(this);
   }
 
-  /** Milliseconds from spawn to both workers answering /ping. */
-  get startupMs(): number { return this.process.startupMs; }
-  /** The last of what rspamd wrote to stdout and stderr. */
-  get output(): string { return this.process.output; }
+  protected override get logFile(): string { return path.join(this.dir, 'log', 'rspamd.log'); }
 
   /** The normal worker's URL (spam.rspamd). */
   get url(): string { return `http://127.0.0.1:${this.normalPort}`; }
   /** The controller's URL (spam.rspamdController). */
   get controllerUrl(): string { return `http://127.0.0.1:${this.controllerPort}`; }
-  get alive(): boolean { return this.process.alive; }
-  get pid(): number | undefined { return this.process.pid; }
 
   static async start(options: RspamdFixtureOptions = {}): Promise<RspamdFixture> {
     const f = new RspamdFixture(options);
@@ -169,7 +161,7 @@ export class RspamdFixture {
     for (const [name, text] of Object.entries(this.options.overrides ?? {})) override(name, text);
   }
 
-  private async start(): Promise<void> {
+  protected override async start(): Promise<void> {
     // A restart keeps the ports, so the daemon's config still points at it.
     if (this.normalPort === 0) this.normalPort = await freeLoopbackPort();
     if (this.controllerPort === 0) this.controllerPort = await freeLoopbackPort();
@@ -226,39 +218,12 @@ export class RspamdFixture {
   async hyperscanReady(timeoutMs = 120_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     const loaded = () => {
-      try { return /\(normal\)[^\n]*full hyperscan database[^\n]*loaded/.test(readFileSync(path.join(this.dir, 'log', 'rspamd.log'), 'utf8')); } catch { return false; }
+      try { return /\(normal\)[^\n]*full hyperscan database[^\n]*loaded/.test(readFileSync(this.logFile, 'utf8')); } catch { return false; }
     };
     while (!loaded()) {
       if (Date.now() > deadline || !this.alive) return false;
       await new Promise((r) => setTimeout(r, 250));
     }
     return true;
-  }
-
-  logTail(n = 20): string {
-    try { return readFileSync(path.join(this.dir, 'log', 'rspamd.log'), 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
-  }
-
-  /** SIGTERM to the process we started, and wait for it (SIGKILL after 10 s). */
-  async stop(): Promise<void> {
-    await this.process.stop();
-  }
-
-  /** Starts it again on the same ports. */
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-
-  async cleanup(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-    stoppedCleanly(this);
-  }
-
-  stopSync(): void {
-    this.process.killSync();
-    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* best effort */ }
-    stoppedCleanly(this);
   }
 }

@@ -17,28 +17,24 @@
 // idleTimeout after, IDLE included), shutdown (at a command boundary; IDLE is interrupted),
 // too many errors in a row, or input the reader cannot resynchronise.
 
-import type { Logger } from '../../../core/log.js';
 import {
   ImapCommandReader, ImapParseError, formatContinuation, formatParseError, formatTagged, formatUntaggedStatus,
   parseAppendHead, parseCommand,
   type ImapCommand, type RawCommand, type ReaderEvent, type WriterOptions,
 } from '../../protocol/imap/index.js';
+import { ConnectedSession, type SessionInfo } from '../session-info.js';
 import { capabilityList } from './capabilities.js';
 import { APPEND_COMMAND, COMMANDS } from './commands/index.js';
 import { ImapConnection, type ImapSocket } from './connection.js';
 import type { AppendSink, CommandResult, CommandSpec, ImapContext } from './context.js';
 import type { ImapDeps } from './deps.js';
 import { ImapCommandError, imapErrors } from './errors.js';
+import { allowsExpunge } from './expunge-rule.js';
 import type { MailboxView } from './mailbox-view.js';
 import type { ImapState } from './state.js';
 
-export interface ImapSessionInfo {
-  cid: string;
-  remoteAddress: string;
-  remotePort: number;
-  /** Implicit TLS (port 993): the socket is already a finished TLS socket. */
-  secure: boolean;
-}
+/** Port 993 is implicit TLS: `secure` and a finished TLS socket. */
+export type ImapSessionInfo = SessionInfo;
 
 /** The reader pauses after these; the engine resumes it once the command is done with. */
 const PAUSING_COMMANDS = new Set(['IDLE', 'AUTHENTICATE', 'STARTTLS', 'COMPRESS']);
@@ -47,20 +43,6 @@ const BYE_SHUTDOWN = formatUntaggedStatus('BYE', 'Server shutting down', 'UNAVAI
 const BYE_IDLE = formatUntaggedStatus('BYE', 'Autologout; idle for too long');
 const BYE_ERRORS = formatUntaggedStatus('BYE', 'Too many errors, closing');
 const BYE_PROTOCOL = formatUntaggedStatus('BYE', 'Protocol error, closing');
-
-/**
- * RFC 9051 section 7.5.1: no EXPUNGE while the client may be using sequence numbers, i.e. during
- * FETCH, STORE and SEARCH (and SORT and THREAD, which answer with sequence numbers too); their UID
- * forms are fine.
- */
-function allowsExpunge(cmd: ImapCommand): boolean {
-  switch (cmd.name) {
-    case 'FETCH': case 'STORE': case 'SEARCH': case 'SORT': case 'THREAD':
-      return cmd.uid;
-    default:
-      return true;
-  }
-}
 
 interface Outcome {
   result: CommandResult;
@@ -84,10 +66,7 @@ interface InputWait {
   line: string | null;
 }
 
-export class ImapSession implements ImapContext {
-  readonly cid: string;
-  readonly remoteAddress: string;
-  readonly log: Logger;
+export class ImapSession extends ConnectedSession implements ImapContext {
   readonly enabled = new Set<string>();
   condstore = false;
 
@@ -113,9 +92,7 @@ export class ImapSession implements ImapContext {
   private commands = 0;
 
   constructor(readonly deps: ImapDeps, socket: ImapSocket, info: ImapSessionInfo) {
-    this.cid = info.cid;
-    this.remoteAddress = info.remoteAddress;
-    this.log = deps.logger.child({ cid: info.cid, remote: info.remoteAddress, proto: 'imap' });
+    super(deps.logger, info, 'imap');
     this.conn = new ImapConnection(socket, { secure: info.secure, writeTimeoutMs: deps.limits.idleTimeout * 1000 });
     this.reader = new ImapCommandReader({
       maxLineLength: deps.limits.maxLineLength,

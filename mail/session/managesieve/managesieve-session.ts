@@ -3,8 +3,9 @@
 // a ManageSieveError into its NO response. Too many refused commands, an idle client, a line
 // too long or a shutdown end the session with BYE.
 
-import type { Logger } from '../../../core/log.js';
 import { response } from '../../protocol/managesieve/index.js';
+import { CommandTurns } from '../command-turns.js';
+import { ConnectedSession, type SessionInfo } from '../session-info.js';
 import { capabilities } from './capabilities.js';
 import { saslResponse } from './commands/authenticate.js';
 import { COMMANDS } from './commands/index.js';
@@ -14,31 +15,20 @@ import type { ManageSieveDeps } from './deps.js';
 import { ManageSieveError, manageSieveErrors } from './errors.js';
 import type { ManageSieveState } from './state.js';
 
-export interface ManageSieveSessionInfo {
-  cid: string;
-  remoteAddress: string;
-  remotePort: number;
-  secure: boolean;
-}
+export type ManageSieveSessionInfo = SessionInfo;
 
 /** Room for the quoted name and the literal header around a script. */
 const LITERAL_SLACK = 1024;
 
-export class ManageSieveSession implements ManageSieveContext {
+export class ManageSieveSession extends ConnectedSession implements ManageSieveContext {
   readonly conn: ManageSieveConnection;
-  readonly cid: string;
-  readonly remoteAddress: string;
-  readonly log: Logger;
   state: ManageSieveState = { phase: 'anonymous' };
-  private busy = false;
-  private draining = false;
+  private readonly turns = new CommandTurns(() => this.sayGoodbye());
   private errors = 0;
   private commands = 0;
 
   constructor(readonly deps: ManageSieveDeps, socket: ManageSieveSocket, info: ManageSieveSessionInfo) {
-    this.cid = info.cid;
-    this.remoteAddress = info.remoteAddress;
-    this.log = deps.logger.child({ cid: info.cid, remote: info.remoteAddress, proto: 'managesieve' });
+    super(deps.logger, info, 'managesieve');
     this.conn = new ManageSieveConnection(socket, {
       maxLineLength: deps.limits.maxLineLength,
       maxLiteral: deps.limits.maxScriptSize + LITERAL_SLACK,
@@ -62,19 +52,12 @@ export class ManageSieveSession implements ManageSieveContext {
     for (;;) {
       const item = await this.conn.next(this.state.phase === 'sasl');
       if (!item) break;
-      this.busy = true;
-      let close = false;
-      try {
-        if (item.kind === 'too-long') {
-          await this.conn.end(response('BYE', 'Line too long'));
-          break;
-        }
-        close = await this.handle(item);
-      } finally {
-        this.busy = false;
-      }
-      if (close || this.conn.closed) break;
-      if (this.draining) { await this.sayGoodbye(); break; }
+      const over = await this.turns.take(async () => {
+        if (item.kind !== 'too-long') return this.handle(item);
+        await this.conn.end(response('BYE', 'Line too long'));
+        return true;
+      });
+      if (over || this.conn.closed) break;
     }
     // The listener destroys the socket when run() returns: let the last response (LOGOUT's OK,
     // a BYE) reach the client first.
@@ -84,8 +67,7 @@ export class ManageSieveSession implements ManageSieveContext {
   }
 
   shutdown(): void {
-    this.draining = true;
-    if (!this.busy) void this.sayGoodbye();
+    this.turns.shutdown();
   }
 
   private async sayGoodbye(): Promise<void> {

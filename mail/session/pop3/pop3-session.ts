@@ -3,9 +3,10 @@
 // and turns a Pop3Error into its -ERR line. Too many refused commands, an idle client or a
 // shutdown end the session; none of them runs UPDATE, so marked messages stay.
 
-import type { Logger } from '../../../core/log.js';
 import { parseCommand, type Pop3Command } from '../../protocol/pop3/command.js';
 import { errLine, okLine } from '../../protocol/pop3/response.js';
+import { CommandTurns } from '../command-turns.js';
+import { ConnectedSession, type SessionInfo } from '../session-info.js';
 import { saslResponse } from './commands/auth.js';
 import { COMMANDS, type CommandSpec } from './commands/index.js';
 import { Pop3Connection, type Pop3Socket } from './connection.js';
@@ -14,29 +15,18 @@ import type { Pop3Deps } from './deps.js';
 import { Pop3Error } from './errors.js';
 import { initialState, type Pop3State } from './state.js';
 
-export interface Pop3SessionInfo {
-  cid: string;
-  remoteAddress: string;
-  remotePort: number;
-  /** Implicit TLS (port 995): the socket is already a finished TLS socket. */
-  secure: boolean;
-}
+/** Port 995 is implicit TLS: `secure` and a finished TLS socket. */
+export type Pop3SessionInfo = SessionInfo;
 
-export class Pop3Session implements Pop3Context {
+export class Pop3Session extends ConnectedSession implements Pop3Context {
   readonly conn: Pop3Connection;
-  readonly cid: string;
-  readonly remoteAddress: string;
-  readonly log: Logger;
   state: Pop3State = initialState();
-  private busy = false;
-  private draining = false;
+  private readonly turns = new CommandTurns(() => this.sayGoodbye());
   private errors = 0;
   private commands = 0;
 
   constructor(readonly deps: Pop3Deps, socket: Pop3Socket, info: Pop3SessionInfo) {
-    this.cid = info.cid;
-    this.remoteAddress = info.remoteAddress;
-    this.log = deps.logger.child({ cid: info.cid, remote: info.remoteAddress, proto: 'pop3' });
+    super(deps.logger, info, 'pop3');
     this.conn = new Pop3Connection(socket, {
       maxLineLength: deps.limits.maxLineLength,
       idleTimeoutMs: deps.limits.idleTimeout * 1000,
@@ -58,7 +48,7 @@ export class Pop3Session implements Pop3Context {
 
   /** Not in the middle of a command: a shutdown may say goodbye now. */
   get idle(): boolean {
-    return !this.busy;
+    return this.turns.idle;
   }
 
   /** Resolves when the connection is gone. */
@@ -69,14 +59,12 @@ export class Pop3Session implements Pop3Context {
     for (;;) {
       const item = await this.conn.nextItem();
       if (!item) break;
-      this.busy = true;
-      try {
+      const over = await this.turns.take(async () => {
         if (item.kind === 'too-long') await this.refuse(new Pop3Error('pop3_line_too_long', 'Line too long'));
         else await this.handleLine(item.line);
-      } finally {
-        this.busy = false;
-      }
-      if (this.draining) { await this.sayGoodbye(); break; }
+        return false;
+      });
+      if (over) break;
     }
     if (this.state.phase === 'transaction') this.state.releaseLock();
     this.log.info('pop3 closed', { commands: this.commands, errors: this.errors, phase: this.state.phase, ms: Date.now() - started, outcome: 'closed' });
@@ -84,8 +72,7 @@ export class Pop3Session implements Pop3Context {
 
   /** Shutdown: idle sessions hear goodbye now, busy ones right after their current command. */
   shutdown(): void {
-    this.draining = true;
-    if (!this.busy) void this.sayGoodbye();
+    this.turns.shutdown();
   }
 
   private async sayGoodbye(): Promise<void> {

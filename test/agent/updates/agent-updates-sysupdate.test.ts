@@ -10,9 +10,9 @@ import { silentLogger } from '../../../core/log.js';
 import { openAgentDatabase } from '../../../agent/admin/agent-database.js';
 import { AgentUpdates } from '../../../agent/updates/agent-updates.js';
 import { ensureAgentStateDir } from '../../../agent/agent-state-dir.js';
-import type { HelperCaller } from '../../../agent/helper/helper-client.js';
 import { HelperError } from '../../../agent/helper/helper-command.js';
 import { tempDir } from './bundle-fixture.js';
+import { recordingHelper } from './recording-helper.js';
 
 function setup(t: { after: (fn: () => void) => void }, answer: (command: string, args: unknown) => unknown) {
   const dir = tempDir(); t.after(dir.cleanup);
@@ -24,13 +24,7 @@ function setup(t: { after: (fn: () => void) => void }, answer: (command: string,
   ensureAgentStateDir(config); // as the agent does at its start
   const db = openAgentDatabase(path.join(dir.root, 'agent.db'));
   t.after(() => db.close());
-  const calls: [string, unknown][] = [];
-  const helper: HelperCaller = {
-    async call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-      calls.push([command, args]);
-      return answer(command, args) as T;
-    },
-  };
+  const { helper, calls } = recordingHelper(answer);
   return { calls, updates: new AgentUpdates({ config, db, helper, logger: silentLogger, baseVersion: '0.1.0' }) };
 }
 

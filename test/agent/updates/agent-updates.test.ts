@@ -10,9 +10,9 @@ import { silentLogger } from '../../../core/log.js';
 import { openAgentDatabase } from '../../../agent/admin/agent-database.js';
 import { AgentUpdates } from '../../../agent/updates/agent-updates.js';
 import { parseAptSimulation } from '../../../agent/updates/apt-simulate.js';
-import type { HelperCaller } from '../../../agent/helper/helper-client.js';
 import { APT_SIMULATE_MIXED } from './apt-samples.js';
 import { makeBundle, makeKeyPair, tempDir } from './bundle-fixture.js';
+import { recordingHelper } from './recording-helper.js';
 
 test('status and check: bundles verified here, apt from the helper; apply goes to the helper', async (t) => {
   const dir = tempDir(); t.after(dir.cleanup);
@@ -26,14 +26,10 @@ test('status and check: bundles verified here, apt from the helper; apply goes t
   }, dir.root);
   const db = openAgentDatabase(path.join(dir.root, 'agent.db'));
   t.after(() => db.close());
-  const calls: [string, unknown][] = [];
-  const helper: HelperCaller = {
-    async call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-      calls.push([command, args]);
-      if (command === 'updates.apt-check') return { pending: parseAptSimulation(APT_SIMULATE_MIXED), refreshed: true } as T;
-      return { outcome: 'installed', fromVersion: '0.1.0', toVersion: '2.0.0', slot: 'a', historyId: 1 } as T;
-    },
-  };
+  const { helper, calls } = recordingHelper((command) => {
+    if (command === 'updates.apt-check') return { pending: parseAptSimulation(APT_SIMULATE_MIXED), refreshed: true };
+    return { outcome: 'installed', fromVersion: '0.1.0', toVersion: '2.0.0', slot: 'a', historyId: 1 };
+  });
   const updates = new AgentUpdates({ config, db, helper, logger: silentLogger, baseVersion: '0.1.0' });
   const before = await updates.status();
   assert.equal(before.lastCheck, null);

@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { MailboxChange } from '../../../mail/store/contracts.js';
-import { blobFiles, chunks, message, openStoreFixture, readAll, type StoreFixture } from './store-fixture.js';
-
-const ALICE = 'u-alice';
-const BOB = 'u-bob';
-
-async function deliver(f: StoreFixture, raw: string, targets: { userId: string; folder?: string; flags?: string[] }[]) {
-  const tx = f.store.beginDelivery();
-  for (const t of targets) tx.addRecipient(t);
-  await tx.writeBody(chunks(raw, 512));
-  return tx.commit();
-}
+import { ALICE, BOB, deliver, openStoreWithAliceAndBob } from './imap-helpers.js';
+import { blobFiles, message, readAll, type StoreFixture } from './store-fixture.js';
 
 describe('SqliteMailStore.expunge and listMessageRefs', () => {
   let f: StoreFixture;
-  beforeEach(async () => {
-    f = await openStoreFixture();
-    await f.store.createMailbox(ALICE);
-    await f.store.createMailbox(BOB);
-  });
+  beforeEach(async () => { f = await openStoreWithAliceAndBob(); });
   afterEach(async () => { await f.cleanup(); });
 
   it('lists uid, size, blob and a UIDVALIDITY-qualified unique id', async () => {

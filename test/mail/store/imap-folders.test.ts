@@ -3,16 +3,12 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ConflictError, InputError, NotFoundError } from '../../../core/errors.js';
 import { FolderErrorCode, STANDARD_FOLDERS } from '../../../mail/store/contracts.js';
 import { MAX_FOLDERS_PER_USER } from '../../../mail/store/sqlite/folder-names.js';
-import { message, openStoreFixture, type StoreFixture } from './store-fixture.js';
-import { ALICE, BOB, assertCountersExact, assertRefcountsExact, deliver, errorWith, folder, recordChanges } from './imap-helpers.js';
+import { message, type StoreFixture } from './store-fixture.js';
+import { ALICE, BOB, assertCountersExact, assertRefcountsExact, deliver, errorWith, folder, openStoreWithAliceAndBob, recordChanges } from './imap-helpers.js';
 
 describe('SqliteMailStore folders (CREATE, DELETE, RENAME, SUBSCRIBE)', () => {
   let f: StoreFixture;
-  beforeEach(async () => {
-    f = await openStoreFixture();
-    await f.store.createMailbox(ALICE);
-    await f.store.createMailbox(BOB);
-  });
+  beforeEach(async () => { f = await openStoreWithAliceAndBob(); });
   afterEach(async () => { await f.cleanup(); });
 
   it('gives every folder a MAILBOXID from its UIDVALIDITY, unique across users', async () => {

@@ -1,11 +1,19 @@
-// Shared by the imap-*.test.ts files: delivering real messages and recording change events.
+// Shared by the store tests of IMAP behaviour (imap-*.test.ts, expunge.test.ts): delivering real messages and recording change events.
 
 import assert from 'node:assert/strict';
 import type { Folder, MailboxChange } from '../../../mail/store/contracts.js';
-import { chunks, type StoreFixture } from './store-fixture.js';
+import { chunks, openStoreFixture, type StoreFixture } from './store-fixture.js';
 
 export const ALICE = 'u-alice';
 export const BOB = 'u-bob';
+
+/** A store in a fresh temp directory with the mailboxes of ALICE and BOB. */
+export async function openStoreWithAliceAndBob(): Promise<StoreFixture> {
+  const f = await openStoreFixture();
+  await f.store.createMailbox(ALICE);
+  await f.store.createMailbox(BOB);
+  return f;
+}
 
 export async function deliver(
   f: StoreFixture, raw: string | Buffer, targets: { userId: string; folder?: string; flags?: string[] }[], internalDate?: Date,

@@ -13,6 +13,7 @@ import { APPEND, SELECTED_COMMANDS } from '../../../../mail/session/imap/command
 import type { CommandResult, CommandSpec, ImapContext } from '../../../../mail/session/imap/context.js';
 import type { ImapDeps } from '../../../../mail/session/imap/deps.js';
 import { ImapCommandError } from '../../../../mail/session/imap/errors.js';
+import { allowsExpunge } from '../../../../mail/session/imap/expunge-rule.js';
 import type { ImapState } from '../../../../mail/session/imap/state.js';
 import type { User } from '../../../../mail/store/contracts.js';
 import { SqliteDirectory } from '../../../../mail/store/sqlite/directory.js';
@@ -79,15 +80,6 @@ export async function selectedHarness(options: { aliceQuota?: number | null; app
       await store.cleanup();
     },
   };
-}
-
-function allowsExpunge(cmd: ImapCommand): boolean {
-  switch (cmd.name) {
-    case 'FETCH': case 'STORE': case 'SEARCH': case 'SORT': case 'THREAD':
-      return cmd.uid;
-    default:
-      return true;
-  }
 }
 
 /** One fake connection: an ImapContext whose output is recorded. */

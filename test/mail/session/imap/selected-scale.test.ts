@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { message } from '../../store/store-fixture.js';
+import { fillLargeInbox, flagsOf } from './large-inbox.js';
 import { selectedHarness, type SelectedHarness } from './selected-harness.js';
 
 const COUNT = 100_000;
@@ -18,10 +19,6 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const used = process.cpuUsage(cpu);
   console.log(`  ${label}: ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms (CPU ${((used.user + used.system) / 1000).toFixed(1)} ms)`);
   return out;
-}
-
-function flagsOf(uid: number): string {
-  return [uid % 3 !== 0 ? '\\Seen' : '', uid % 7 === 0 ? '$Work' : ''].filter(Boolean).join(' ');
 }
 
 describe('FETCH of UID, FLAGS and MODSEQ only', () => {
@@ -73,21 +70,7 @@ describe(`SELECT and FETCH over ${COUNT.toLocaleString('en')} messages`, () => {
   let h: SelectedHarness;
   before(async () => {
     h = await selectedHarness();
-    const db = h.store.db;
-    await h.deliver(message('Template'), { folder: 'Archive' });
-    const template = db.prepare('SELECT id FROM blobs').get() as { id: number };
-    const inbox = db.prepare("SELECT id FROM folders WHERE user_id = ? AND name = 'INBOX'").get(h.alice.id) as { id: number };
-    db.transaction(() => {
-      const msg = db.prepare('INSERT INTO messages (folder_id, uid, modseq, flags, seen, internal_date, size, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      let unseen = 0;
-      for (let uid = 1; uid <= COUNT; uid++) {
-        const seen = uid % 3 !== 0;
-        msg.run(inbox.id, uid, uid + 1, flagsOf(uid), seen ? 1 : 0, uid * 1000, 100, template.id);
-        if (!seen) unseen++;
-      }
-      db.prepare('UPDATE blobs SET refcount = refcount + ? WHERE id = ?').run(COUNT, template.id);
-      db.prepare('UPDATE folders SET uidnext = ?, highest_modseq = ?, messages = ?, unseen = ?, size = ? WHERE id = ?').run(COUNT + 1, COUNT + 1, COUNT, unseen, COUNT * 100, inbox.id);
-    }).immediate();
+    await fillLargeInbox(h, COUNT);
   });
   after(async () => { await h.cleanup(); });
 

@@ -8,13 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessageFlags } from '../../../../mail/store/contracts.js';
 import { message } from '../../store/store-fixture.js';
+import { fillLargeInbox } from './large-inbox.js';
 import { selectedHarness, type SelectedHarness, type TestSession } from './selected-harness.js';
 
 const COUNT = 20_000;
-
-function flagsOf(uid: number): string {
-  return [uid % 3 !== 0 ? '\\Seen' : '', uid % 7 === 0 ? '$Work' : ''].filter(Boolean).join(' ');
-}
 
 function fetchLines(rows: readonly MessageFlags[], modseq = false): string {
   return rows.map((m, i) => `* ${i + 1} FETCH (UID ${m.uid} FLAGS (${m.flags.join(' ')})${modseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`).join('');
@@ -39,21 +36,7 @@ describe(`SELECT over the shared table of a ${COUNT.toLocaleString('en')}-messag
 
   before(async () => {
     h = await selectedHarness();
-    const db = h.store.db;
-    await h.deliver(message('Template'), { folder: 'Archive' });
-    const template = db.prepare('SELECT id FROM blobs').get() as { id: number };
-    const inbox = db.prepare("SELECT id FROM folders WHERE user_id = ? AND name = 'INBOX'").get(h.alice.id) as { id: number };
-    db.transaction(() => {
-      const msg = db.prepare('INSERT INTO messages (folder_id, uid, modseq, flags, seen, internal_date, size, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      let unseen = 0;
-      for (let uid = 1; uid <= COUNT; uid++) {
-        const seen = uid % 3 !== 0;
-        msg.run(inbox.id, uid, uid + 1, flagsOf(uid), seen ? 1 : 0, uid * 1000, 100, template.id);
-        if (!seen) unseen++;
-      }
-      db.prepare('UPDATE blobs SET refcount = refcount + ? WHERE id = ?').run(COUNT, template.id);
-      db.prepare('UPDATE folders SET uidnext = ?, highest_modseq = ?, messages = ?, unseen = ?, size = ? WHERE id = ?').run(COUNT + 1, COUNT + 1, COUNT, unseen, COUNT * 100, inbox.id);
-    }).immediate();
+    await fillLargeInbox(h, COUNT);
   });
   after(async () => { await h.cleanup(); });
 

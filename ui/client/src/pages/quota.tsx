@@ -11,6 +11,7 @@ import { UsageBar } from '../components/usage-bar.js';
 import { useApp } from '../context.js';
 import { formatBytes, formatNumber, percent } from '../format.js';
 import { useAction, useResource } from '../hooks.js';
+import { formatSizeInput } from '../size-input.js';
 
 export function Quota() {
   const { t, lang } = useApp();
@@ -28,7 +29,7 @@ export function Quota() {
     />
   );
   const open = (domain: string, quota: number | null) => {
-    setValue(quota === null ? '' : formatQuotaInput(quota));
+    setValue(quota === null ? '' : formatSizeInput(quota));
     setEditing(domain);
   };
   const submit = async () => {
@@ -115,12 +116,4 @@ export function Quota() {
       </Dialog>
     </section>
   );
-}
-
-/** Bytes as the shortest exact size the API takes back ("10G"), else bytes. */
-function formatQuotaInput(bytes: number): string {
-  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
-    if (bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return String(bytes);
 }

@@ -13,6 +13,7 @@ import { UsageBar } from '../components/usage-bar.js';
 import { useApp } from '../context.js';
 import { formatBytes, percent } from '../format.js';
 import { useAction, useResource } from '../hooks.js';
+import { formatSizeInput } from '../size-input.js';
 
 type EditKind = 'password' | 'quota' | 'remove' | 'disable';
 type Editing = { kind: EditKind; address: string } | null;
@@ -34,7 +35,7 @@ export function Users() {
     if (ok) { setForm({ address: '', password: '', quota: '' }); await users.reload(); }
   };
   const open = (kind: EditKind, user: MailUser) => {
-    setValue(kind === 'quota' && user.quota !== null ? formatQuotaInput(user.quota) : '');
+    setValue(kind === 'quota' && user.quota !== null ? formatSizeInput(user.quota) : '');
     setEditing({ kind, address: user.address });
   };
   const submit = async () => {
@@ -137,12 +138,4 @@ export function Users() {
       </Dialog>
     </section>
   );
-}
-
-/** Bytes as the shortest exact size the API takes back ("10M"), else bytes. */
-function formatQuotaInput(bytes: number): string {
-  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
-    if (bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return String(bytes);
 }
