@@ -62,6 +62,9 @@ export function newConnectionId(): string {
   return idPool.toString('hex', start, start + 8);
 }
 
+/** Socket errors are reported by the session, or the socket is being refused anyway. */
+function ignoreError(): void { /* one function for every socket, not a closure per connection */ }
+
 export class SmtpListener {
   private readonly server: net.Server;
   private readonly limiter: ConnectionLimiter;
@@ -111,7 +114,7 @@ export class SmtpListener {
     const remoteAddress = (remote?.address ?? socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
     const remotePort = remote?.port ?? socket.remotePort ?? 0;
     const cid = newConnectionId();
-    socket.on('error', () => { /* reported by the session, or the socket is being refused */ });
+    socket.on('error', ignoreError);
 
     if (this.draining) return this.refuse(socket, cid, remoteAddress, replies.shuttingDown(hostname), 'shutting-down');
     const admitted = this.limiter.admit(remoteAddress);

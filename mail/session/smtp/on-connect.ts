@@ -6,7 +6,7 @@ import type { SessionContext } from './context.js';
 import { stateOf } from './context.js';
 import { SmtpReplyError } from './errors.js';
 import { replyForCheck } from './reply-for-check.js';
-import { runChecks } from './run-checks.js';
+import { checksFor, runChecks } from './run-checks.js';
 import { checkContext } from './state.js';
 import type { SmtpReply } from '../../protocol/smtp/reply.js';
 
@@ -20,7 +20,10 @@ export async function onConnect(ctx: SessionContext, session: SMTPServerSession)
     state.log.info('connection refused', { qid: null, remote: state.remoteAddress, check: 'ban', reason: 'address banned for failed logins', outcome: 'refused' });
     throw new SmtpReplyError('banned', BANNED_REPLY);
   }
-  const { result, check } = await runChecks(ctx.deps.checks ?? [], 'connect', checkContext(state, session));
+  // Most MX configurations have no connect-stage check: then there is nothing to build or await.
+  const checks = ctx.deps.checks ?? [];
+  if (checksFor(checks, 'connect').length === 0) return;
+  const { result, check } = await runChecks(checks, 'connect', checkContext(state, session));
   const reply = replyForCheck(result);
   if (reply) {
     state.outcome = `refused by ${check}`;
