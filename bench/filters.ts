@@ -27,6 +27,7 @@ import { readCheckTimes, logSize, type CheckTimes } from './lib/filter-check-tim
 import { runLoad, sendOne, type Reply } from './lib/filter-load.js';
 import { cleanMessage, dataSection, eicarBenchMessage, gtubeMessage } from './lib/filter-messages.js';
 import { filterReport, type FilterRound, type RefusalCheck } from './lib/filter-report.js';
+import { writeReport } from './lib/results-writer.js';
 import { MailroomInstance, REPO_ROOT } from './lib/mailroom-instance.js';
 import { NxdomainDns } from './lib/nxdomain-dns.js';
 import { treeCpuSeconds } from './lib/outbound-cpu.js';
@@ -225,7 +226,7 @@ async function main(): Promise<number> {
     if (o.write) {
       const dir = path.join(REPO_ROOT, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'filters.md'), md);
+      writeReport(path.join(dir, 'filters.md'), md);
       const slim = rounds.map(({ latenciesMs: _l, checks, ...r }) => ({ ...r, checks: { messages: checks.messages, outcomes: checks.outcomes } }));
       writeFileSync(path.join(dir, 'filters.json'), JSON.stringify({ options: o, rounds: slim, refusals: refused }, null, 2) + '\n');
       log('wrote bench/results/filters.md and filters.json');

@@ -38,6 +38,7 @@ import {
   DOVECOT_BLF, DOVECOT_BLF_CACHED, DOVECOT_BLF_FRESH, DOVECOT_SHA, DOVECOT_SHA_CACHED, MAILROOM_FRESH, MAILROOM_REPEAT, renderImapReport, type ImapResults, type ServerName,
 } from './lib/imap-report.js';
 import { REPO_ROOT } from './lib/mailroom-instance.js';
+import { writeReport } from './lib/results-writer.js';
 import { ABSENT_WORD, RARE_WORD, rareWordCount } from './lib/mailbox-generator.js';
 import { freePort, memoryOf, processTree, sleep } from './lib/proc.js';
 
@@ -436,7 +437,7 @@ async function main(): Promise<number> {
     if (o.write) {
       const dir = path.join(REPO_ROOT, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'imap.md'), md);
+      writeReport(path.join(dir, 'imap.md'), md);
       writeFileSync(path.join(dir, 'imap.json'), JSON.stringify(results, null, 2) + '\n');
       log('wrote bench/results/imap.md and imap.json');
     }

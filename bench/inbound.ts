@@ -22,6 +22,7 @@ import { MailroomInstance, REPO_ROOT } from './lib/mailroom-instance.js';
 import { formatProfileSummary, summarizeCpuProfile } from './lib/outbound-cpu-profile.js';
 import { PostfixInstance } from './lib/postfix-instance.js';
 import { freePort, MemorySampler, sleep } from './lib/proc.js';
+import { writeReport } from './lib/results-writer.js';
 import { greetingLatency, quantile, runProbe } from './lib/smtp-probe.js';
 
 type Scenario = 'conn' | 'reuse';
@@ -327,7 +328,8 @@ async function main(): Promise<number> {
     if (o.write && servers.length === 2) {
       const dir = path.join(REPO_ROOT, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'inbound.md'), md);
+      // Only the report on top is replaced; the dated sections below it are kept.
+      writeReport(path.join(dir, 'inbound.md'), md);
       writeFileSync(path.join(dir, 'inbound.json'), JSON.stringify({ options: o, results }, null, 2) + '\n');
       log(`wrote bench/results/inbound.md and inbound.json`);
     }
