@@ -10,6 +10,8 @@
 // result is then "clamd_unreachable". The check therefore never sends more than
 // antivirus.maxScanSize (set it to clamd's StreamMaxLength) and decides "too large" itself.
 // One connection per message: clamd's sessions (IDSESSION) would save only a loopback connect.
+// The connection opens as soon as the check starts (in parallel with SPF/DKIM/DMARC, see
+// session/smtp/on-data.ts) and the whole request leaves in one writev.
 
 import net from 'node:net';
 import { MailroomError } from '../../core/errors.js';
@@ -73,7 +75,7 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
         const socket = options.address.kind === 'unix'
           ? net.connect({ path: options.address.path })
           : net.connect({ host: options.address.host, port: options.address.port });
-        let reply = Buffer.alloc(0);
+        let reply: Buffer = Buffer.alloc(0);
         let answered = false; // a complete reply line arrived
         let settled = false;
         const finish = (err: unknown, scan?: ClamdScan) => {
@@ -90,7 +92,7 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
           try { finish(null, parseReply(line, where)); } catch (err) { finish(err); }
         };
         socket.on('data', (chunk: Buffer) => {
-          reply = Buffer.concat([reply, chunk]);
+          reply = reply.length === 0 ? chunk : Buffer.concat([reply, chunk]);
           if (reply.includes(0) || reply.length > MAX_REPLY) { answered = true; settleWithReply(); }
         });
         socket.on('end', () => {
@@ -107,43 +109,54 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
         // A larger message goes out in several writes: with Nagle's algorithm the last one
         // would wait for clamd's delayed ACK (40 ms on Linux).
         if (options.address.kind === 'tcp') socket.setNoDelay(true);
-        socket.once('connect', () => {
-          void send(socket, message, maxChunk, () => settled || answered).then(
-            () => undefined,
-            // The message could not be read (spool trouble): passed on as it is, a local failure.
-            (err: unknown) => finish(err),
-          );
-        });
+        // Sent at once: the socket queues what is written while it connects.
+        void send(socket, message, maxChunk, () => settled || answered).then(
+          () => undefined,
+          // The message could not be read (spool trouble): passed on as it is, a local failure.
+          (err: unknown) => finish(err),
+        );
       });
     },
   };
 }
 
+const COMMAND = Buffer.from('zINSTREAM\0', 'latin1');
+const END_MARK = Buffer.alloc(4);
+/** Bytes handed to one writev; the rest waits for the socket to drain. */
+const WRITE_BATCH = 256 * 1024;
+
 /**
- * Sends the command, the framed message and the end mark, gathering them into writes of up to
- * maxChunk bytes: the spooled message comes back in the pieces the SMTP stream arrived in, and a
- * write per piece (plus one for each 4-byte length) is a system call each; gathered, a small
- * message leaves in a single write. Frame boundaries stay where the pieces were (clamd does not
- * care), split only where a piece is longer than maxChunk.
+ * Sends the command, the framed message and the end mark as one writev (cork/uncork) of the
+ * spooled pieces as they are, each frame's 4-byte length in front (no copy of the message): a
+ * 4 KB message is one system call. A frame gathers consecutive pieces up to maxChunk bytes
+ * (clamd does not care where frames end); a larger message goes out in writev batches of about
+ * WRITE_BATCH bytes with backpressure. Writes made while the socket still connects are queued by
+ * it, so sending starts as soon as the message can be read.
  */
 async function send(socket: net.Socket, message: AsyncIterable<Buffer>, maxChunk: number, stop: () => boolean): Promise<void> {
-  let batch: Buffer[] = [];
-  let bytes = 0;
-  const queue = async (buf: Buffer): Promise<boolean> => {
-    batch.push(buf);
-    bytes += buf.length;
-    return bytes >= maxChunk ? flush() : !stop() && !socket.destroyed;
+  let out: Buffer[] = [COMMAND];
+  let outBytes = COMMAND.length;
+  let frame: Buffer[] = [];
+  let frameBytes = 0;
+  const closeFrame = () => {
+    if (frameBytes === 0) return;
+    const len = Buffer.allocUnsafe(4);
+    len.writeUInt32BE(frameBytes, 0);
+    out.push(len);
+    for (const part of frame) out.push(part);
+    outBytes += 4 + frameBytes;
+    frame = [];
+    frameBytes = 0;
   };
   const flush = async (): Promise<boolean> => {
-    if (bytes === 0) return !stop() && !socket.destroyed;
-    const out = batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes);
-    batch = [];
-    bytes = 0;
-    return write(out);
-  };
-  const write = async (buf: Buffer): Promise<boolean> => {
     if (stop() || socket.destroyed) return false;
-    if (!socket.write(buf)) {
+    socket.cork();
+    let ok = true;
+    for (const b of out) ok = socket.write(b);
+    socket.uncork();
+    out = [];
+    outBytes = 0;
+    if (!ok) {
       await new Promise<void>((resolve) => {
         const done = () => { socket.off('drain', done); socket.off('close', done); resolve(); };
         socket.on('drain', done);
@@ -152,16 +165,23 @@ async function send(socket: net.Socket, message: AsyncIterable<Buffer>, maxChunk
     }
     return !stop() && !socket.destroyed;
   };
-  if (!(await queue(Buffer.from('zINSTREAM\0', 'latin1')))) return;
   for await (const chunk of message) {
-    for (let off = 0; off < chunk.length; off += maxChunk) {
-      const part = chunk.subarray(off, Math.min(off + maxChunk, chunk.length));
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(part.length, 0);
-      if (!(await queue(len)) || !(await queue(part))) return;
+    if (stop()) return;
+    for (let off = 0; off < chunk.length;) {
+      const n = Math.min(maxChunk - frameBytes, chunk.length - off);
+      frame.push(off === 0 && n === chunk.length ? chunk : chunk.subarray(off, off + n));
+      frameBytes += n;
+      off += n;
+      if (frameBytes >= maxChunk) closeFrame();
+    }
+    if (outBytes + frameBytes >= WRITE_BATCH) {
+      closeFrame();
+      if (!(await flush())) return;
     }
   }
-  if (await queue(Buffer.alloc(4))) await flush();
+  closeFrame();
+  out.push(END_MARK);
+  await flush();
 }
 
 function parseReply(line: string, where: string): ClamdScan {
