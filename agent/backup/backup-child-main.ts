@@ -30,9 +30,12 @@ async function main(): Promise<BackupChildResponse> {
   return { ok: true, result: { snapshotId: result.summary.snapshotId, messages: result.manifest.messageFiles, dataAdded: result.summary.dataAdded, missingFiles: result.manifest.missingFiles.length } };
 }
 
-const response = await main().catch((err: unknown): BackupChildResponse => {
+// No top-level await: the image bundles this file as CommonJS too (image/lib/bundle-app.mjs
+// bundles every file that is started by a URL relative to import.meta.url beside mailroom.js).
+void main().catch((err: unknown): BackupChildResponse => {
   if (err instanceof MailroomError) return { ok: false, error: { code: err.code, message: err.message } };
   process.stderr.write(`backup child: ${(err as Error)?.stack ?? String(err)}\n`);
   return { ok: false, error: { code: 'backup_failed', message: `the backup failed: ${(err as Error)?.message ?? String(err)}` } };
+}).then((response) => {
+  process.stdout.write(JSON.stringify(response) + '\n');
 });
-process.stdout.write(JSON.stringify(response) + '\n');
