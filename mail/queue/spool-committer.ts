@@ -7,7 +7,6 @@
 
 import { silentLogger, type Logger } from '../../core/log.js';
 import { CommitWorkerClient } from '../store/sqlite/commit-worker-client.js';
-import type { DeliveredCopy, DeliveryJob } from '../store/sqlite/deliver-message.js';
 import type { Db } from '../store/sqlite/database.js';
 import { prepareSpoolWrites, type SpoolWrite, type SpoolWriteResult } from './spool-writes.js';
 import { TransactionBatcher } from './transaction-batcher.js';
@@ -41,14 +40,19 @@ export function mainThreadCommitter(db: Db): SpoolCommitter {
 }
 
 /**
- * On the spool's commit worker. The store's client is written for its delivery jobs; this
- * adapter passes SpoolWrites through it (they are plain data, cloned to the worker as they are)
- * and reads the worker's answers back as SpoolWriteResults.
+ * One batch in flight by default. With `batchesInFlight: 2` the worker writes and fsyncs the body
+ * files of the next batch while the previous one's rows commit (spool-commit-worker.ts). Measured
+ * in the outbound bench (bench/results/outbound.md, session 5) that did not bring the 250 sooner
+ * and cost CPU: batches got smaller, so there were more commits (WAL fsyncs) and more trips per
+ * message. Kept as an option for a disk where an fsync is slow enough for the overlap to pay.
  */
-export function workerCommitter(db: Db, options: { logger?: Logger; workerUrl?: URL } = {}): SpoolCommitter {
+export const DEFAULT_BATCHES_IN_FLIGHT = 1;
+
+/** On the spool's commit worker, through the store's generic client. */
+export function workerCommitter(db: Db, options: { logger?: Logger; workerUrl?: URL; batchesInFlight?: number } = {}): SpoolCommitter {
   const exists = db.prepare('SELECT 1 FROM queue_messages WHERE id = ?');
   let requests = 0;
-  const client = new CommitWorkerClient({
+  const client = new CommitWorkerClient<SpoolWrite, SpoolWriteResult>({
     file: db.name,
     logger: options.logger ?? silentLogger,
     now: () => new Date(),
@@ -57,18 +61,18 @@ export function workerCommitter(db: Db, options: { logger?: Logger; workerUrl?: 
     // or not at all. Only an enqueue can tell from the rows (its message row exists); any other
     // write reports a TemporaryError, which leaves the spool as it would be after a crash at that
     // point (recipients still due are tried again; a finished message's file is swept at open).
-    committedCopies: (job) => {
-      const write = job as unknown as SpoolWrite;
+    committedResult: (write) => {
       if (write.kind !== 'enqueue' || !exists.get(write.id)) return null;
-      return { finished: false, changes: 1 + write.recipients.length } as unknown as DeliveredCopy[];
+      return { finished: false, changes: 1 + write.recipients.length };
     },
+    maxInFlight: options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT,
   });
   return {
     get stats() { return { requests, transactions: client.stats.transactions }; },
     writesFiles: true,
-    async run(write) {
+    run(write) {
       requests++;
-      return (await client.enqueue(write as unknown as DeliveryJob)) as unknown as SpoolWriteResult;
+      return client.enqueue(write);
     },
     close: () => client.close(),
   };

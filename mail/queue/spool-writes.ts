@@ -6,13 +6,14 @@
 
 import type { Db } from '../store/sqlite/database.js';
 
-/** What an attempt decided for one recipient (see spool.ts RecipientUpdate). */
-export interface RecipientUpdateRow {
+/** What one attempt decided for one recipient; the runner computes it, the spool stores it. */
+export interface RecipientUpdate {
   address: string;
   state: 'delivered' | 'deferred' | 'failed';
   reply: string;
   status: string;
   remoteMta?: string | null;
+  /** For `deferred`: when to try again. */
   nextAttemptAt?: number;
 }
 
@@ -32,7 +33,7 @@ export interface SpoolBodyFile {
 
 export type SpoolWrite =
   | { kind: 'enqueue'; id: string; sender: string; size: number; queuedAt: number; isBounce: boolean; recipients: { address: string; domain: string }[]; body?: SpoolBodyFile }
-  | { kind: 'record'; messageId: string; now: number; updates: RecipientUpdateRow[]; bodyFile?: string }
+  | { kind: 'record'; messageId: string; now: number; updates: RecipientUpdate[]; bodyFile?: string }
   | { kind: 'markBounced'; messageId: string; addresses: string[]; bodyFile?: string }
   | { kind: 'retryNow'; messageId: string; now: number }
   | { kind: 'delete'; messageId: string; bodyFile?: string };

@@ -27,7 +27,7 @@ import { FsBlobStore } from '../store/fs/blob-store.js';
 import { migrate, type Db } from '../store/sqlite/database.js';
 import { QUEUE_SCHEMA_STEPS } from './spool-schema.js';
 import { mainThreadCommitter, workerCommitter, type SpoolCommitter } from './spool-committer.js';
-import type { SpoolBodyFile, SpoolWrite } from './spool-writes.js';
+import type { RecipientUpdate, SpoolBodyFile, SpoolWrite } from './spool-writes.js';
 import { locateBlob, newBlobId } from '../store/fs/blob-layout.js';
 import type { BlobWriter } from '../store/contracts.js';
 
@@ -85,16 +85,7 @@ export function dueGroupKey(messageId: string, domain: string): string {
   return `${messageId}/${domain}`;
 }
 
-/** What one attempt decided for one recipient; the runner computes it, the spool stores it. */
-export interface RecipientUpdate {
-  address: string;
-  state: 'delivered' | 'deferred' | 'failed';
-  reply: string;
-  status: string;
-  remoteMta?: string | null;
-  /** For `deferred`: when to try again. */
-  nextAttemptAt?: number;
-}
+export type { RecipientUpdate } from './spool-writes.js';
 
 export interface OutboundSpoolOptions {
   db: Db;
@@ -109,6 +100,8 @@ export interface OutboundSpoolOptions {
   commitWorker?: boolean;
   /** The commit worker's entry (tests stand in one that crashes on cue). */
   commitWorkerUrl?: URL;
+  /** Batches sent to the commit worker and not yet answered, at most (spool-committer.ts; default 1). */
+  commitBatchesInFlight?: number;
   /** Bytes of recently queued bodies kept in memory for their first attempt (default 16 MiB; 0: none). */
   bodyCacheBytes?: number;
 }
@@ -163,7 +156,11 @@ export class OutboundSpool {
   private constructor(private readonly db: Db, readonly blobs: FsBlobStore, options: OutboundSpoolOptions) {
     const useWorker = options.commitWorker ?? (!db.memory && db.name !== '' && db.name !== ':memory:');
     this.committer = useWorker
-      ? workerCommitter(db, { ...(options.logger ? { logger: options.logger } : {}), ...(options.commitWorkerUrl ? { workerUrl: options.commitWorkerUrl } : {}) })
+      ? workerCommitter(db, {
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.commitWorkerUrl ? { workerUrl: options.commitWorkerUrl } : {}),
+        ...(options.commitBatchesInFlight ? { batchesInFlight: options.commitBatchesInFlight } : {}),
+      })
       : mainThreadCommitter(db);
     this.sql = prepareStatements(db);
     this.bodies = new BodyCache(options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);

@@ -9,17 +9,23 @@ import type { CommitRequest } from '../../mail/store/sqlite/commit-messages.js';
 
 type Listener = (value: unknown) => void;
 
-export function installCrashCue(decide: (request: CommitRequest) => 'after' | null): void {
+export function installCrashCue<J>(decide: (request: CommitRequest<J>) => 'after' | null): void {
   const port = parentPort!;
-  let crashAfterCommit = false;
+  // By batch number: a pipelined worker (the spool's) may receive the next batch before it
+  // answers this one.
+  const crashAfter = new Set<number>();
   // The real worker's message listener runs behind the cue. (A listener of our own would start
   // the port early and could take messages before the real one is listening.)
   const on = port.on.bind(port) as (event: string, listener: Listener) => unknown;
   (port as unknown as { on: (event: string, listener: Listener) => unknown }).on = (event, listener) =>
-    on(event, event === 'message' ? (value) => { crashAfterCommit = decide(value as CommitRequest) === 'after'; listener(value); } : listener);
+    on(event, event === 'message' ? (value) => {
+      const request = value as CommitRequest<J>;
+      if (decide(request) === 'after') crashAfter.add(request.batch);
+      listener(value);
+    } : listener);
   const post = port.postMessage.bind(port);
   port.postMessage = (value: unknown) => {
-    if (crashAfterCommit) throw new Error('test: crash after commit');
+    if (crashAfter.has((value as { batch: number }).batch)) throw new Error('test: crash after commit');
     post(value);
   };
 }

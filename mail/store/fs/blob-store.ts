@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import type { BlobStore, BlobWriter } from '../contracts.js';
 import { InputError, NotFoundError } from '../../../core/errors.js';
 import { silentLogger, type Logger } from '../../../core/log.js';
-import { isBlobId, locateBlob, newBlobId, type BlobLocation } from './blob-layout.js';
+import { isBlobId, locateBlob, newBlobId } from './blob-layout.js';
+import { BlobBuckets } from './blob-buckets.js';
 import { DirectorySyncBarrier, fsyncDirectory } from './directory-sync-barrier.js';
 import { FsBlobWriter, ignoreMissing } from './fs-blob-writer.js';
 
@@ -32,13 +33,14 @@ export class FsBlobStore implements BlobStore {
   readonly barrier = new DirectorySyncBarrier();
   private readonly logger: Logger;
   private readonly now: () => Date;
-  private readonly buckets = new Map<string, Promise<void>>();
+  private readonly buckets: BlobBuckets;
 
   private constructor(options: FsBlobStoreOptions) {
     this.blobsDir = path.join(options.dataDir, 'blobs');
     this.tmpDir = path.join(options.dataDir, 'tmp');
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
+    this.buckets = new BlobBuckets(this.blobsDir, fsyncDirectory);
   }
 
   /** Creates the directories if needed and removes partial writes a crash left in tmp. */
@@ -54,7 +56,7 @@ export class FsBlobStore implements BlobStore {
     const id = newBlobId(this.now());
     return new FsBlobWriter(id, {
       location: locateBlob(this.blobsDir, id)!,
-      ensureBucket: (loc) => this.ensureBucket(loc),
+      ensureBucket: (loc) => this.buckets.ensure(loc),
       syncDirectory: (dir) => this.barrier.sync(dir),
     });
   }
@@ -116,22 +118,6 @@ export class FsBlobStore implements BlobStore {
     return loc.file;
   }
 
-  /** mkdir of the day and hour directories, each new name made durable in its parent. */
-  private ensureBucket(loc: BlobLocation): Promise<void> {
-    let ready = this.buckets.get(loc.hourDir);
-    if (!ready) {
-      ready = (async () => {
-        if (await makeDir(loc.dayDir)) await fsyncDirectory(this.blobsDir);
-        if (await makeDir(loc.hourDir)) await fsyncDirectory(loc.dayDir);
-      })();
-      ready.catch(() => this.buckets.delete(loc.hourDir));
-      // Only the current bucket or two are ever hot; forget older ones.
-      if (this.buckets.size > 8) this.buckets.delete(this.buckets.keys().next().value!);
-      this.buckets.set(loc.hourDir, ready);
-    }
-    return ready;
-  }
-
   private async cleanTmp(): Promise<void> {
     const cutoff = this.now().getTime() - TMP_GRACE_MS;
     let removed = 0;
@@ -143,16 +129,5 @@ export class FsBlobStore implements BlobStore {
       removed++;
     }
     if (removed > 0) this.logger.info('removed partial blobs left by an interrupted write', { removed, dir: this.tmpDir });
-  }
-}
-
-/** True when the directory was created now, false when it existed. */
-async function makeDir(dir: string): Promise<boolean> {
-  try {
-    await mkdir(dir, { mode: 0o750 });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
   }
 }

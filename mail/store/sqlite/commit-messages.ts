@@ -1,19 +1,20 @@
-// What the main thread and the commit worker (commit-worker.ts) say to each other. Messages are
-// structured-cloned; errors are sent as plain fields because cloning drops an error's class and
-// its `code`, which the logs and tests rely on.
-
-import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
+// What the main thread and a commit worker say to each other: the mail store's (commit-worker.ts,
+// jobs are DeliveryJobs, results DeliveredCopy lists) and the outbound spool's
+// (mail/queue/spool-commit-worker.ts, SpoolWrites and SpoolWriteResults). Messages are
+// structured-cloned, so jobs and results are plain data; errors are sent as plain fields because
+// cloning drops an error's class and its `code`, which the logs and tests rely on.
 
 export interface CommitWorkerData {
   /** The database file; the worker opens its own connection to it. */
   file: string;
 }
 
-export interface CommitRequest {
+/** `J`: the job type, the same on both sides of one client/worker pair. */
+export interface CommitRequest<J> {
   batch: number;
   /** The store's clock when the batch was sent: created_at and UIDVALIDITY use it, not the worker's. */
   now: number;
-  jobs: DeliveryJob[];
+  jobs: J[];
 }
 
 export interface WireError {
@@ -23,11 +24,12 @@ export interface WireError {
   stack?: string;
 }
 
-export type WireOutcome = { ok: true; value: DeliveredCopy[] } | { ok: false; error: WireError };
+/** `R`: what one job's commit returns. */
+export type WireOutcome<R> = { ok: true; value: R } | { ok: false; error: WireError };
 
-export type CommitReply =
+export type CommitReply<R> =
   /** The transaction committed (durably); each job succeeded or was rolled back alone. */
-  | { batch: number; outcomes: WireOutcome[] }
+  | { batch: number; outcomes: WireOutcome<R>[] }
   /** Nothing of the batch was stored. */
   | { batch: number; failed: WireError };
 

@@ -1,18 +1,24 @@
-// The main-thread side of the commit worker (commit-worker.ts): group commit across threads.
-// Deliveries queue here; one batch at a time goes to the worker, and while it is busy (SQL and
-// the WAL fsync of synchronous=FULL) the deliveries that finish meanwhile queue up and go
-// together as the next batch the moment it answers. Batches grow with load by themselves, and
-// the main thread never blocks on the database for a delivery.
+// The main-thread side of a commit worker: group commit across threads. Generic over the job
+// and its result (`J`, `R`: plain data, structured-cloned both ways): the mail store's commit
+// worker (commit-worker.ts) takes DeliveryJobs, the outbound spool's
+// (mail/queue/spool-commit-worker.ts) SpoolWrites. Jobs queue here; a batch goes to the worker,
+// and while it is busy (SQL and the WAL fsync of synchronous=FULL) the jobs that arrive meanwhile
+// queue up and go together as the next batch the moment it answers. Batches grow with load by
+// themselves, and the main thread never blocks on the database for a job.
+//
+// `maxInFlight` > 1 lets the next batch go before the previous one has answered, for a worker
+// that does slow work of its own before its commit (the spool's writes its body files): that work
+// for batch N+1 then overlaps batch N's commit. Such a worker must still commit and answer its
+// batches in order; this side matches answers to batches by number.
 //
 // A job's promise resolves only once the worker's COMMIT has returned, i.e. when it is durable.
-// If the worker dies, the batch it held fails with a TemporaryError (the client retries) unless
-// the database shows that batch did commit; later batches go to a new worker.
+// If the worker dies, the batches it held fail with a TemporaryError (the client retries) unless
+// the database shows a job did commit; later batches go to a new worker.
 
 import { Worker } from 'node:worker_threads';
 import { TemporaryError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
 import { CommitWorkerError, type CommitReply, type CommitRequest, type CommitWorkerData } from './commit-messages.js';
-import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 import { CommitOutcomeUnknownError } from './delivery-transaction.js';
 
 export interface GroupCommitStats {
@@ -27,35 +33,42 @@ export interface GroupCommitStats {
   enqueued: number;
 }
 
-export interface CommitWorkerClientOptions {
+export interface CommitWorkerClientOptions<J, R> {
   /** The database file (schema already migrated). */
   file: string;
   logger: Logger;
   now: () => Date;
   /**
-   * After a worker died with a batch in hand: the copies of a job that did commit (its blob row
-   * exists), else null. Read on the main thread's connection once the worker's is closed.
+   * After a worker died with a batch in hand: the result of a job that did commit (the mail
+   * store: its blob row exists), else null. Read on the main thread's connection once the
+   * worker's is closed.
    */
-  committedCopies(job: DeliveryJob): DeliveredCopy[] | null;
+  committedResult(job: J): R | null;
   /** Extra wait before sending a batch to an idle worker, to gather more deliveries; 0 = next event-loop turn. */
   windowMs?: number;
   maxBatch?: number;
-  /** The worker entry; tests stand in one that crashes on cue. */
-  workerUrl?: URL;
+  /** Batches sent and not yet answered, at most (default 1); see the top of this file. */
+  maxInFlight?: number;
+  /** The worker entry. */
+  workerUrl: URL;
 }
 
-interface Pending {
-  job: DeliveryJob;
-  resolve: (copies: DeliveredCopy[]) => void;
+interface Pending<J, R> {
+  job: J;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
-const DEFAULT_WORKER_URL = new URL('./commit-worker.js', import.meta.url);
+interface Flight<J, R> {
+  batch: number;
+  items: Pending<J, R>[];
+}
 
-export class CommitWorkerClient {
+export class CommitWorkerClient<J, R> {
   readonly stats: GroupCommitStats = { transactions: 0, jobs: 0, largestBatch: 0, workersStarted: 0, enqueued: 0 };
-  private queue: Pending[] = [];
-  private inFlight: { batch: number; items: Pending[] } | null = null;
+  private queue: Pending<J, R>[] = [];
+  /** Sent and not yet answered, oldest first. */
+  private inFlight: Flight<J, R>[] = [];
   private worker: Worker | null = null;
   private workerError: unknown = null;
   private scheduled = false;
@@ -63,12 +76,16 @@ export class CommitWorkerClient {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly options: CommitWorkerClientOptions) {}
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: CommitWorkerClientOptions<J, R>) {
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  }
 
   /** Resolves once the job's transaction has committed durably. */
-  enqueue(job: DeliveryJob): Promise<DeliveredCopy[]> {
+  enqueue(job: J): Promise<R> {
     if (this.closed) return Promise.reject(new TemporaryError('store_closed', 'the mail store is closed'));
-    return new Promise<DeliveredCopy[]>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.stats.enqueued++;
       this.schedule();
@@ -91,11 +108,15 @@ export class CommitWorkerClient {
   }
 
   private isIdle(): boolean {
-    return !this.scheduled && !this.inFlight && this.queue.length === 0;
+    return !this.scheduled && this.inFlight.length === 0 && this.queue.length === 0;
+  }
+
+  private get busy(): boolean {
+    return this.inFlight.length >= this.maxInFlight;
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return; // a busy worker's answer sends the queue
+    if (this.scheduled || this.busy) return; // a busy worker's answer sends the queue
     this.scheduled = true;
     const windowMs = this.options.windowMs ?? 0;
     if (windowMs > 0) setTimeout(() => this.send(), windowMs);
@@ -104,14 +125,14 @@ export class CommitWorkerClient {
 
   private send(): void {
     this.scheduled = false;
-    if (this.inFlight) return;
+    if (this.busy) return;
     if (this.queue.length === 0) {
       this.notifyIfIdle();
       return;
     }
     const items = this.queue.splice(0, this.options.maxBatch ?? 1000);
     const worker = this.worker ?? this.startWorker();
-    const request: CommitRequest = { batch: ++this.batches, now: this.options.now().getTime(), jobs: items.map((p) => p.job) };
+    const request: CommitRequest<J> = { batch: ++this.batches, now: this.options.now().getTime(), jobs: items.map((p) => p.job) };
     try {
       worker.postMessage(request);
     } catch (err) {
@@ -120,17 +141,17 @@ export class CommitWorkerClient {
       this.send();
       return;
     }
-    this.inFlight = { batch: request.batch, items };
+    this.inFlight.push({ batch: request.batch, items });
     worker.ref(); // a commit in flight keeps the process alive; an idle worker does not
   }
 
   private startWorker(): Worker {
     const workerData: CommitWorkerData = { file: this.options.file };
-    const worker = new Worker(this.options.workerUrl ?? DEFAULT_WORKER_URL, { workerData });
+    const worker = new Worker(this.options.workerUrl, { workerData });
     this.stats.workersStarted++;
     this.worker = worker;
     this.workerError = null;
-    worker.on('message', (reply: CommitReply) => { if (worker === this.worker) this.onReply(reply); });
+    worker.on('message', (reply: CommitReply<R>) => { if (worker === this.worker) this.onReply(reply); });
     worker.on('error', (err) => { if (worker === this.worker) this.workerError = err; });
     // A reply that cannot be read leaves its batch unanswered: treat it as a crash.
     worker.on('messageerror', (err) => {
@@ -142,14 +163,14 @@ export class CommitWorkerClient {
     return worker;
   }
 
-  private onReply(reply: CommitReply): void {
-    const flight = this.inFlight;
-    if (!flight || flight.batch !== reply.batch) {
+  private onReply(reply: CommitReply<R>): void {
+    const at = this.inFlight.findIndex((f) => f.batch === reply.batch);
+    if (at < 0) {
       this.options.logger.error('commit worker answered a batch that is not in flight', { batch: reply.batch });
       return;
     }
-    this.inFlight = null;
-    this.worker?.unref();
+    const flight = this.inFlight.splice(at, 1)[0]!;
+    if (this.inFlight.length === 0) this.worker?.unref();
     if ('failed' in reply) {
       const err = new CommitWorkerError(reply.failed);
       for (const p of flight.items) p.reject(err);
@@ -167,16 +188,18 @@ export class CommitWorkerClient {
       });
     }
     // Everything that queued while the worker was busy goes now, as one batch.
-    this.send();
+    if (this.queue.length > 0) this.send();
+    else this.notifyIfIdle();
   }
 
   private onExit(code: number): void {
     this.worker = null;
-    const flight = this.inFlight;
-    this.inFlight = null;
+    const flights = this.inFlight;
+    this.inFlight = [];
     const cause = this.workerError ?? new Error(`commit worker exited with code ${code}`);
-    this.options.logger.error('commit worker died; starting a new one for the next batch', { err: cause, exitCode: code, batchJobs: flight?.items.length ?? 0 });
-    if (flight) this.settleOrphanedBatch(flight.items, cause);
+    const batchJobs = flights.reduce((n, f) => n + f.items.length, 0);
+    this.options.logger.error('commit worker died; starting a new one for the next batch', { err: cause, exitCode: code, batchJobs });
+    for (const flight of flights) this.settleOrphanedBatch(flight.items, cause);
     if (this.queue.length > 0) this.schedule();
     else this.notifyIfIdle();
   }
@@ -186,20 +209,20 @@ export class CommitWorkerClient {
    * back as a whole; the database tells which. A committed job is durable and resolves (its
    * blob must stay); the others fail with a TemporaryError so that the client retries.
    */
-  private settleOrphanedBatch(items: Pending[], cause: unknown): void {
+  private settleOrphanedBatch(items: Pending<J, R>[], cause: unknown): void {
     let committed = 0;
     for (const p of items) {
-      let copies: DeliveredCopy[] | null;
+      let result: R | null;
       try {
-        copies = this.options.committedCopies(p.job);
+        result = this.options.committedResult(p.job);
       } catch (err) {
         p.reject(new CommitOutcomeUnknownError('store_commit_unknown', 'the commit worker died and the outcome could not be read', { cause: err }));
         continue;
       }
-      if (copies) {
+      if (result !== null) {
         committed++;
         this.stats.jobs++;
-        p.resolve(copies);
+        p.resolve(result);
       } else {
         p.reject(new TemporaryError('store_commit_worker_died', 'the commit worker died before the message was stored', { cause }));
       }

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { commitBatch } from './commit-batch.js';
 import { toWireError, type CommitReply, type CommitRequest, type CommitWorkerData } from './commit-messages.js';
 import { openDatabase } from './database.js';
-import { applyDelivery, type DeliveryJob } from './deliver-message.js';
+import { applyDelivery, type DeliveredCopy, type DeliveryJob } from './deliver-message.js';
 import { prepareMailStatements } from './mail-statements.js';
 import { standardFoldersTransaction } from './standard-folders.js';
 
@@ -23,9 +23,9 @@ const now = (): Date => batchTime;
 const createStandardFolders = standardFoldersTransaction(db, statements, now);
 const perJob = db.transaction((job: DeliveryJob) => applyDelivery({ statements, createStandardFolders, now }, job));
 
-port.on('message', (request: CommitRequest) => {
+port.on('message', (request: CommitRequest<DeliveryJob>) => {
   batchTime = new Date(request.now);
-  let reply: CommitReply;
+  let reply: CommitReply<DeliveredCopy[]>;
   try {
     const outcomes = commitBatch(db, perJob, request.jobs);
     reply = { batch: request.batch, outcomes: outcomes.map((o) => (o.ok ? o : { ok: false, error: toWireError(o.err) })) };

@@ -91,6 +91,9 @@ function folderView(folder: Folder, table: FolderMessageTable): FolderView {
 /** Blobs younger than this may belong to a delivery between its blob and SQLite commits. */
 export const ORPHAN_MIN_AGE_MS = 5 * 60_000;
 
+/** The store's commit worker thread (bundled beside this module: image/lib/bundle-app.mjs). */
+const COMMIT_WORKER_URL = new URL('./commit-worker.js', import.meta.url);
+
 export class SqliteMailStore implements MailStore {
   private readonly db: Db;
   private readonly blobs: BlobStore;
@@ -102,7 +105,7 @@ export class SqliteMailStore implements MailStore {
   private readonly messageStatements: MessageStatements;
   private readonly writes: WriteContext;
   private readonly searchTerms: SearchTermBuilder;
-  private readonly commits: CommitWorkerClient;
+  private readonly commits: CommitWorkerClient<DeliveryJob, DeliveredCopy[]>;
   private readonly createStandardFoldersTx: Database.Transaction<(userId: UserId) => void>;
   private closed = false;
   private readonly folderTables: FolderTableCache;
@@ -130,13 +133,13 @@ export class SqliteMailStore implements MailStore {
     registerSearchFunctions(this.db);
     this.searchTerms = new SearchTermBuilder(this.db);
     this.createStandardFoldersTx = standardFoldersTransaction(this.db, this.statements, this.now);
-    this.commits = new CommitWorkerClient({
+    this.commits = new CommitWorkerClient<DeliveryJob, DeliveredCopy[]>({
       file: path.resolve(this.db.name),
       logger: this.logger,
       now: this.now,
-      committedCopies: (job) => this.committedCopies(job),
+      committedResult: (job) => this.committedCopies(job),
       windowMs: options.groupCommitWindowMs ?? 0,
-      ...(options.commitWorkerUrl ? { workerUrl: options.commitWorkerUrl } : {}),
+      workerUrl: options.commitWorkerUrl ?? COMMIT_WORKER_URL,
     });
   }
 

@@ -6,8 +6,8 @@
 import type { SpoolWrite } from '../../../mail/queue/spool-writes.js';
 import { installCrashCue } from '../../helpers/crash-cue.js';
 
-installCrashCue((request) => {
-  const senders = (request.jobs as unknown as SpoolWrite[]).map((w) => (w.kind === 'enqueue' ? w.sender : ''));
+installCrashCue<SpoolWrite>((request) => {
+  const senders = request.jobs.map((w) => (w.kind === 'enqueue' ? w.sender : ''));
   if (senders.some((s) => s.startsWith('crash-before@'))) throw new Error('test: crash before commit');
   return senders.some((s) => s.startsWith('crash-after@')) ? 'after' : null;
 });

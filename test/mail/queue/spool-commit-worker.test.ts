@@ -65,6 +65,26 @@ describe('OutboundSpool commit worker', () => {
     }
   });
 
+  it('with two batches in flight (files of the next beside the commit of the last) every write commits, in order, durably', async () => {
+    await open({ commitBatchesInFlight: 2 });
+    const ids: string[] = [];
+    // Waves of enqueues a turn apart, so that batches go while others are in flight.
+    const waves = Array.from({ length: 6 }, async (_, w) => {
+      await new Promise((r) => setTimeout(r, w));
+      const wave = await Promise.all(Array.from({ length: 8 }, (_, i) => spool.enqueue({ from: 'a@here.test', recipients: [`w${w}r${i}@far.test`] }, chunks(MESSAGE))));
+      for (const id of wave) assert.equal(spool.get(id)?.recipients[0]?.state, 'pending', 'visible once it resolves');
+      ids.push(...wave);
+    });
+    await Promise.all(waves);
+    assert.equal(ids.length, 48);
+    for (const id of ids) assert.equal(await read(spool.openBody(id)), MESSAGE);
+    for (const id of ids) assert.equal(await spool.blobs.exists(id), true);
+    // A finished attempt right behind its enqueue, and the file goes after the rows.
+    await Promise.all(ids.slice(0, 10).map((id) => spool.recordAttempt(id, [{ address: spool.get(id)!.recipients[0]!.address, state: 'delivered', reply: '250 ok', status: '2.0.0' }])));
+    assert.equal(spool.list().length, 38);
+    assert.ok(spool.commitStats.transactions >= 2, JSON.stringify(spool.commitStats));
+  });
+
   it('a worker that dies before committing fails the batch, leaves no row and no file, and a new worker takes the next', async () => {
     await open({ commitWorkerUrl: CRASHING_WORKER });
     await assert.rejects(spool.enqueue({ from: 'crash-before@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE)), (e: { code?: string }) => e.code === 'store_commit_worker_died');

@@ -5,9 +5,10 @@
 //   "crash after commit"        the worker throws instead of answering a batch it committed
 
 import Database from 'better-sqlite3';
+import type { DeliveryJob } from '../../../mail/store/sqlite/deliver-message.js';
 import { installCrashCue } from '../../helpers/crash-cue.js';
 
-installCrashCue((request) => {
+installCrashCue<DeliveryJob>((request) => {
   const subjects = request.jobs.map((j) => j.index.subject);
   if (subjects.includes('crash before commit')) throw new Error('test: crash before commit');
   return subjects.includes('crash after commit') ? 'after' : null;
