@@ -54,6 +54,8 @@ export class BanList {
 
   /** The ban on this address, or null. */
   banOf(ip: string): Ban | null {
+    // Every connection asks; with nobody banned (the usual case) that costs nothing.
+    if (this.bans.size === 0) return null;
     const key = canonicalAddress(ip);
     const ban = this.bans.get(key);
     if (!ban) return null;
