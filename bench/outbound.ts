@@ -27,6 +27,7 @@ import { formatProfileSummary, summarizeCpuProfile } from './lib/outbound-cpu-pr
 import { runOutboundLoad } from './lib/outbound-load.js';
 import { fmt, mib, outboundReport, SCENARIO_TEXT, type OutboundRun, type OutboundScenario } from './lib/outbound-report.js';
 import { PostfixInstance } from './lib/postfix-instance.js';
+import { writeReport } from './lib/results-writer.js';
 import { freePort, MemorySampler, sleep } from './lib/proc.js';
 import { SmtpSinkInstance } from './lib/smtp-sink-instance.js';
 import { quantile } from './lib/smtp-probe.js';
@@ -263,7 +264,7 @@ async function main(): Promise<number> {
     if (o.write && servers.length === 2) {
       const dir = path.join(REPO_ROOT, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'outbound.md'), md);
+      writeReport(path.join(dir, 'outbound.md'), md);
       writeFileSync(path.join(dir, 'outbound.json'), JSON.stringify({ options: o, results }, null, 2) + '\n');
       log('wrote bench/results/outbound.md and outbound.json');
     }
