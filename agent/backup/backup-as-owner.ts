@@ -47,8 +47,12 @@ export async function runBackupAsOwner(ctx: Pick<HelperContext, 'run' | 'dataDir
     ...options, dataDir, resticProgram: options.resticProgram ?? '/usr/bin/restic',
     cacheDir: path.join(dataDir, path.dirname(STAGE_DIR), 'restic-cache'),
   };
-  // Root drops to the owner; a helper that is not root (development) can only be itself.
+  // Root drops to the owner; a helper that is not root (development) can only be itself. The
+  // child drops by itself once its code is loaded (request.runAs): started as the owner, it
+  // could not load the application from a directory the owner may not read (a checkout in a
+  // 0700 directory; on the appliance /usr/lib/mailroom is readable by all anyway).
   const asRoot = process.getuid?.() === 0;
+  if (asRoot) request.runAs = { uid: owner.uid, gid: owner.gid };
   ctx.logger.info('backup starting as the data directory\'s owner', { user: owner.name, uid: owner.uid, gid: owner.gid });
   const result = await ctx.run([process.execPath, BACKUP_CHILD_SCRIPT], {
     input: JSON.stringify(request),
@@ -56,7 +60,6 @@ export async function runBackupAsOwner(ctx: Pick<HelperContext, 'run' | 'dataDir
     cwd: '/',
     timeoutMs: CHILD_TIMEOUT_MS,
     maxOutputBytes: 1024 * 1024,
-    ...(asRoot ? { user: { uid: owner.uid, gid: owner.gid } } : {}),
   });
   const line = result.stdout.trim().split('\n').pop() ?? '';
   let response: BackupChildResponse;

@@ -17,8 +17,24 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Becomes `runAs` for good (groups, then gid, then uid) and checks that root is gone. */
+function dropPrivileges(runAs: { uid: number; gid: number }): void {
+  try {
+    process.setgroups?.([]);
+    process.setgid?.(runAs.gid);
+    process.setuid?.(runAs.uid);
+  } catch (err) {
+    throw new MailroomError('backup_owner_refused', `cannot become uid ${runAs.uid}: ${(err as Error).message}`, { cause: err });
+  }
+  if (process.getuid?.() !== runAs.uid || process.getgid?.() !== runAs.gid || (runAs.uid !== 0 && process.geteuid?.() === 0)) {
+    throw new MailroomError('backup_owner_refused', `still running as uid ${process.getuid?.()} after dropping to ${runAs.uid}; not backing up`);
+  }
+}
+
 async function main(): Promise<BackupChildResponse> {
   const request = JSON.parse(await readStdin()) as BackupChildRequest;
+  // Before anything reads DIR: from here on the child has exactly the owner's rights.
+  if (request.runAs) dropPrivileges(request.runAs);
   const restic = new ResticClient({
     repository: request.repository, password: request.password, env: request.env, runner: spawnRestic(request.resticProgram),
     // The cache would otherwise go to $HOME/.cache: the owner's home may be DIR itself, and DIR

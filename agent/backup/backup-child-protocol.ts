@@ -19,6 +19,12 @@ export interface BackupChildRequest {
   resticProgram: string;
   /** restic's cache, a directory the child's user may write (DIR/tmp/restic-cache). */
   cacheDir: string;
+  /**
+   * The user the child becomes before it touches DIR (a root helper: DIR's owner; absent when
+   * the helper is not root). The child starts as the helper's user so that it can load its own
+   * code wherever that is installed, then drops: groups cleared, gid, then uid.
+   */
+  runAs?: { uid: number; gid: number };
 }
 
 export interface BackupChildOutcome {
