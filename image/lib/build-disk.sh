@@ -21,7 +21,11 @@ initrd="$R/boot/initrd.img-$kver"
 [ -f "$initrd" ] || { echo "build-disk: no initramfs for $kver" >&2; exit 1; }
 
 # root slot by label, read-only; serial and screen consoles (the last one is /dev/console).
-cmdline() { echo "root=PARTLABEL=mailroom_$1 ro rootwait console=tty0 console=ttyS0,115200 quiet loglevel=3 systemd.show_status=error"; }
+# fsck.mode=skip: the initramfs does not check the root slot. It is mounted read-only on every
+# boot and never written in place (an update writes the other slot whole), so it is always clean
+# and `fsck -p` would only read its superblock to say so, one more program start under emulation.
+# The var partition is checked by the mailroom-var script (e2fsck -p, regardless of this).
+cmdline() { echo "root=PARTLABEL=mailroom_$1 ro rootwait fsck.mode=skip console=tty0 console=ttyS0,115200 quiet loglevel=3 systemd.show_status=error"; }
 
 rm -rf "$ESP"
 mkdir -p "$ESP/EFI/BOOT" "$ESP/EFI/systemd" "$ESP/EFI/Linux" "$ESP/loader"

@@ -46,6 +46,9 @@ for unit in unbound.service chrony.service; do
   install -d "$R/usr/lib/systemd/system/$unit.d"
   install -m 0644 /src/provisioning/systemd/dropins/after-mail-start.conf "$R/usr/lib/systemd/system/$unit.d/50-mailroom-after-mail.conf"
 done
+# networkd gets time to start on a CPU-starved machine (provisioning/systemd/dropins/slow-start-networkd.conf).
+install -d "$R/usr/lib/systemd/system/systemd-networkd.service.d"
+install -m 0644 /src/provisioning/systemd/dropins/slow-start-networkd.conf "$R/usr/lib/systemd/system/systemd-networkd.service.d/50-mailroom-slow-start.conf"
 
 # For systemd-sysupdate and the banner: which image and version this root slot holds.
 printf 'IMAGE_ID=mailroom\nIMAGE_VERSION=%s\n' "$VERSION" >> "$R/usr/lib/os-release"
@@ -96,6 +99,15 @@ systemctl --root="$R" mask e2scrub_reap.service e2scrub_all.timer
 # file on every boot, inside sysinit.target: a minute before anything else under emulation. The
 # kernel seeds itself (jitter entropy, RDRAND); the ESP is left to updates and boot counting.
 systemctl --root="$R" mask systemd-boot-random-seed.service
+# Before sysinit.target, so before first boot and mail, and of no use here (each one a modprobe
+# or mount start, seconds apiece under emulation): systemd-repart.service is for a root that
+# carries /usr/lib/repart.d (this one's repart runs in the initramfs, from
+# /usr/lib/mailroom/repart.d) and pulled in modprobe@loop and modprobe@dm_mod; configfs (USB
+# gadgets, NVMe targets) and fusectl are never used on the appliance. The kernel still loads any
+# of these modules on demand (kmod-static-nodes makes their device nodes). modprobe@drm is
+# logind's, for graphical seats.
+systemctl --root="$R" mask systemd-repart.service sys-kernel-config.mount sys-fs-fuse-connections.mount \
+  modprobe@configfs.service modprobe@fuse.service modprobe@loop.service modprobe@dm_mod.service modprobe@drm.service
 
 # The initramfs, now with the mailroom hook; mkinitramfs honours SOURCE_DATE_EPOCH. Only the
 # modules of provisioning/initramfs/modules (storage for VMs and servers, ext4, vfat, overlay)
