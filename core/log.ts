@@ -15,7 +15,28 @@ export interface Logger {
 }
 
 export interface LogSink {
+  /** One line (or, from a buffering sink, several). */
   write(line: string): unknown;
+  /**
+   * Optional: one line with what it says. A sink that wants the line's fields (the control tap)
+   * reads them here instead of running JSON.parse on the text it was just given. The logger
+   * calls it instead of write() when it can describe the line; otherwise write().
+   */
+  writeEntry?(line: string, entry: LogEntry): unknown;
+}
+
+/**
+ * What a line written by this logger says, before serialisation: the line is
+ * { time, level, msg, ...bindings, ...fields } as JSON, and no key of `fields` repeats a binding
+ * or a head key (a line where one would is written without an entry). Values are as the caller
+ * gave them (an `err` is serialised only in the text).
+ */
+export interface LogEntry {
+  readonly time: string;
+  readonly level: LogLevel;
+  readonly msg: string;
+  readonly bindings: Readonly<LogFields>;
+  readonly fields: Readonly<LogFields> | undefined;
 }
 
 function serializeError(err: unknown): unknown {
@@ -51,8 +72,13 @@ class JsonLogger implements Logger {
   /** The bindings as JSON members without braces ('' for none); null: use the merged-object path. */
   private readonly bound: string | null;
 
-  constructor(private readonly sink: LogSink, private readonly level: LogLevel, private readonly bindings: LogFields) {
+  /** `bound`: the bindings already serialised (by child()); computed here when not given. */
+  constructor(private readonly sink: LogSink, private readonly level: LogLevel, private readonly bindings: LogFields, bound?: string | null) {
     this.min = ORDER[level];
+    if (bound !== undefined) {
+      this.bound = bound;
+      return;
+    }
     let plain = true;
     for (const k in bindings) if (isSpecialKey(k)) { plain = false; break; }
     this.bound = plain ? JSON.stringify(bindings).slice(1, -1) : null;
@@ -63,14 +89,29 @@ class JsonLogger implements Logger {
   warn(msg: string, fields?: LogFields): void { if (this.min <= 30) this.emit('warn', msg, fields); }
   error(msg: string, fields?: LogFields): void { this.emit('error', msg, fields); }
 
+  // A child per connection: its bindings' text is the parent's plus the new members, unless a new
+  // key is special or repeats a parent's (it would replace that one in place).
   child(fields: LogFields): Logger {
-    return new JsonLogger(this.sink, this.level, { ...this.bindings, ...fields });
+    return new JsonLogger(this.sink, this.level, { ...this.bindings, ...fields }, this.childBound(fields));
+  }
+
+  private childBound(fields: LogFields): string | undefined {
+    if (this.bound === null) return undefined;
+    for (const k in fields) {
+      if (!Object.hasOwn(fields, k)) continue;
+      if (isSpecialKey(k) || Object.hasOwn(this.bindings, k)) return undefined;
+    }
+    const members = JSON.stringify(fields).slice(1, -1);
+    if (members === '') return this.bound;
+    return this.bound ? `${this.bound},${members}` : members;
   }
 
   private emit(level: LogLevel, msg: string, fields: LogFields | undefined): void {
     const time = new Date().toISOString();
-    const line = this.fastLine(time, level, msg, fields) ?? this.mergedLine(time, level, msg, fields);
-    this.sink.write(line + '\n');
+    const fast = this.fastLine(time, level, msg, fields);
+    if (fast !== null && this.sink.writeEntry) this.sink.writeEntry(fast + '\n', { time, level, msg, bindings: this.bindings, fields });
+    else if (fast !== null) this.sink.write(fast + '\n');
+    else this.sink.write(this.mergedLine(time, level, msg, fields) + '\n');
   }
 
   private fastLine(time: string, level: LogLevel, msg: string, fields: LogFields | undefined): string | null {

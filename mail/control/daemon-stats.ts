@@ -43,11 +43,17 @@ export class DaemonStats {
   /** Looks at one log line; only finished SMTP transactions count. */
   observeLog(line: ControlLogLine): void {
     if (line.msg !== 'message') return;
-    const outcome = line.outcome;
+    this.observeMessage(line.outcome, 'mailboxes' in line ? 'mx' : 'queueId' in line || 'user' in line ? 'submission' : null);
+  }
+
+  /**
+   * One finished SMTP transaction (a `message` line): its outcome, and whose line it is. The MX's
+   * line names the mailboxes it filed into; submission's names the spool's queue id or the user.
+   */
+  observeMessage(outcome: unknown, by: 'mx' | 'submission' | null): void {
     if (outcome === 'delivered') {
-      // The MX's line names the mailboxes it filed into; submission's names the spool's queue id.
-      if ('mailboxes' in line) this.add('received');
-      else if ('queueId' in line || 'user' in line) this.add('submitted');
+      if (by === 'mx') this.add('received');
+      else if (by === 'submission') this.add('submitted');
     } else if (typeof outcome === 'string' && outcome !== 'failed') {
       this.add('refused');
     }

@@ -1,6 +1,6 @@
 // The daemon's most recent log lines, kept in memory for GET /v1/logs (the panel's log view and
 // `agent` alerts). A fixed-size ring: memory stays bounded however chatty the daemon is, and the
-// oldest lines go first. Lines are kept as parsed objects; a line that is not JSON is wrapped.
+// oldest lines go first. A line that is not JSON is wrapped.
 
 import type { ControlLogLine } from './control-protocol.js';
 
@@ -38,19 +38,43 @@ export interface LogQuery {
 }
 
 export class LogRing {
-  private readonly lines: (ControlLogLine | undefined)[];
+  // Parallel slots rather than an object per line: a daemon logs a few lines per connection and
+  // most are never read. A line is kept either parsed (`parsed`) or as the text the logger wrote
+  // (`texts`), parsed the first time a query returns it; level and time are kept beside it so a
+  // query can filter without parsing.
+  private readonly parsed: (ControlLogLine | undefined)[];
+  private readonly texts: (string | undefined)[];
+  private readonly levels: number[];
+  private readonly times: string[];
   private next = 0;
   private count = 0;
 
   constructor(readonly capacity = 2000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`log ring capacity must be a positive integer, not ${capacity}`);
-    this.lines = new Array<ControlLogLine | undefined>(capacity);
+    this.parsed = new Array<ControlLogLine | undefined>(capacity);
+    this.texts = new Array<string | undefined>(capacity);
+    this.levels = new Array<number>(capacity).fill(0);
+    this.times = new Array<string>(capacity).fill('');
   }
 
   push(line: ControlLogLine): void {
-    this.lines[this.next] = line;
-    this.next = (this.next + 1) % this.capacity;
-    if (this.count < this.capacity) this.count++;
+    const i = this.advance();
+    this.parsed[i] = line;
+    this.texts[i] = undefined;
+    this.levels[i] = LEVELS[line.level];
+    this.times[i] = line.time;
+  }
+
+  /**
+   * Keeps a line as the JSON text core/log.ts wrote, with the level and time it carries; it is
+   * parsed only if a query returns it.
+   */
+  pushText(text: string, level: LogLevelName, time: string): void {
+    const i = this.advance();
+    this.parsed[i] = undefined;
+    this.texts[i] = text;
+    this.levels[i] = LEVELS[level];
+    this.times[i] = time;
   }
 
   /** Matching lines, oldest first. */
@@ -61,11 +85,28 @@ export class LogRing {
     const out: ControlLogLine[] = [];
     // Walk newest to oldest so the limit keeps the newest, then put them back in order.
     for (let i = 0; i < this.count && out.length < limit; i++) {
-      const line = this.lines[(this.next - 1 - i + this.capacity) % this.capacity]!;
-      if (LEVELS[line.level] < min) continue;
-      if (since !== undefined && !(Date.parse(line.time) > since)) continue;
-      out.push(line);
+      const slot = (this.next - 1 - i + this.capacity) % this.capacity;
+      if (this.levels[slot]! < min) continue;
+      if (since !== undefined && !(Date.parse(this.times[slot]!) > since)) continue;
+      out.push(this.lineAt(slot));
     }
     return out.reverse();
+  }
+
+  private lineAt(slot: number): ControlLogLine {
+    let line = this.parsed[slot];
+    if (line === undefined) {
+      line = parseLogLine(this.texts[slot]!)!;
+      this.parsed[slot] = line;
+      this.texts[slot] = undefined;
+    }
+    return line;
+  }
+
+  private advance(): number {
+    const i = this.next;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+    return i;
   }
 }

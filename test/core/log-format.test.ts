@@ -38,6 +38,12 @@ const CASES: { name: string; bindings: LogFields; child?: LogFields; msg: string
   { name: 'an error that is not an Error', bindings: {}, msg: 'failed', fields: { err: 'just text' } },
   // Nonsense, but the merged record's toJSON decides the whole line, as it always did.
   { name: 'a field named toJSON', bindings: {}, msg: 'm', fields: { toJSON: () => 'replaced', a: 1 } },
+  // A child's bindings text is its parent's plus the new members; these must still match.
+  { name: 'a child of a logger without bindings', bindings: {}, child: { cid: 'c' }, msg: 'm', fields: { a: 1 } },
+  { name: 'an empty child', bindings: { component: 'mail' }, child: {}, msg: 'm', fields: { a: 1 } },
+  { name: 'a child whose bindings JSON drops', bindings: { component: 'mail' }, child: { gone: undefined, f: () => 1 }, msg: 'm' },
+  { name: 'a child with an integer-like key', bindings: { component: 'mail' }, child: { 3: 'three', cid: 'c' }, msg: 'm', fields: { a: 1 } },
+  { name: 'a child with a head key', bindings: { component: 'mail' }, child: { level: 'shadow' }, msg: 'm', fields: { a: 1 } },
 ];
 
 for (const c of CASES) {
@@ -61,6 +67,32 @@ test('log levels: lines below the level are dropped, error always passes', () =>
   log.error('failed');
   log.child({ cid: 'x' }).debug('hidden too');
   assert.deepEqual(lines.map((l) => (JSON.parse(l) as { level: string; msg: string }).level), ['info', 'warn', 'error']);
+});
+
+test('grandchildren: every line as JSON.stringify of the merged record', () => {
+  const { log, lines } = capture({ component: 'mail' });
+  const grandchild = log.child({ cid: 'c1' }).child({ qid: 'Q', n: [1, { x: 'y' }] });
+  grandchild.info('one', { a: 1 });
+  log.child({ cid: 'c1' }).child({ cid: 'c2' }).info('two', { a: 2 });
+  assert.equal(lines[0]!.slice(0, -1), reference(timeOf(lines[0]!), 'info', 'one', { component: 'mail', cid: 'c1', qid: 'Q', n: [1, { x: 'y' }] }, { a: 1 }));
+  assert.equal(lines[1]!.slice(0, -1), reference(timeOf(lines[1]!), 'info', 'two', { component: 'mail', cid: 'c2' }, { a: 2 }));
+});
+
+test('a sink with writeEntry gets each line with what it says; otherwise write', () => {
+  const got: { line: string; entry: unknown }[] = [];
+  const plain: string[] = [];
+  const sink = { write: (l: string) => plain.push(l), writeEntry: (line: string, entry: unknown) => got.push({ line, entry }) };
+  const log = createLogger({ sink, bindings: { component: 'mail' } }).child({ cid: 'c1' });
+  const fields = { qid: null, outcome: 'open' };
+  log.info('connection open', fields);
+  // A field repeating a binding: the line is built the reference way and has no entry.
+  log.info('shadowed', { cid: 'other' });
+  assert.equal(got.length, 1);
+  const { line, entry } = got[0]!;
+  assert.deepEqual(entry, { time: timeOf(line), level: 'info', msg: 'connection open', bindings: { component: 'mail', cid: 'c1' }, fields });
+  assert.equal(line.slice(0, -1), reference(timeOf(line), 'info', 'connection open', { component: 'mail', cid: 'c1' }, fields));
+  assert.equal(plain.length, 1);
+  assert.equal((JSON.parse(plain[0]!) as LogFields).cid, 'other');
 });
 
 test('a child does not change its parent, and grandchildren carry every binding', () => {
