@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Alias, Directory, Domain, MailStore, Resolution, User, UserId } from '../contracts.js';
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { migrateDirectory } from './directory-schema.js';
 import { migrateQuota } from './quota-schema.js';
@@ -98,6 +98,7 @@ export class SqliteDirectory implements Directory {
 
   constructor(options: SqliteDirectoryOptions) {
     this.db = options.db;
+    this.resolveInTransaction = this.db.transaction((address: string, domain: string) => this.resolveNow(address, domain));
     this.mailStore = options.mailStore;
     this.logger = options.logger;
     this.passwordParams = options.passwordParams ?? DEFAULT_SCRYPT_PARAMS;
@@ -389,15 +390,22 @@ export class SqliteDirectory implements Directory {
    */
   async resolve(address: string): Promise<Resolution> {
     const parsed = requireAddress(address);
-    // One read transaction: the answer reflects one state of the directory, not a mix.
-    return this.db.transaction((): Resolution => {
-      if (!this.domainExists(parsed.domain)) return { kind: 'foreign' };
-      const start = this.lookup(parsed.address) ? parsed.address : `@${parsed.domain}`;
-      if (!this.lookup(start)) return { kind: 'unknown' };
-      const users = new Map<UserId, User>();
-      this.expand(start, users, new Set(), 0);
-      return users.size ? { kind: 'mailboxes', users: [...users.values()] } : { kind: 'unknown' };
-    }).deferred();
+    return this.resolveInTransaction.deferred(parsed.address, parsed.domain);
+  }
+
+  /**
+   * One read transaction: the answer reflects one state of the directory, not a mix. Built once
+   * (resolve() is on every RCPT TO's path); the first lookup's answer is expanded, not looked up again.
+   */
+  private resolveInTransaction!: Transaction<(address: string, domain: string) => Resolution>;
+
+  private resolveNow(address: string, domain: string): Resolution {
+    if (!this.domainExists(domain)) return { kind: 'foreign' };
+    const entry = this.lookup(address) ?? this.lookup(`@${domain}`);
+    if (!entry) return { kind: 'unknown' };
+    const users = new Map<UserId, User>();
+    this.expandEntry(entry, users, new Set(), 0);
+    return users.size ? { kind: 'mailboxes', users: [...users.values()] } : { kind: 'unknown' };
   }
 
   /** What an address names, exact first, then without its `+tag`. */
@@ -419,6 +427,10 @@ export class SqliteDirectory implements Directory {
       this.logger.warn('alias target does not exist', { target: address });
       return;
     }
+    this.expandEntry(entry, out, seen, depth);
+  }
+
+  private expandEntry(entry: Entry, out: Map<UserId, User>, seen: Set<string>, depth: number): void {
     if (entry.kind === 'user') {
       if (!out.has(entry.user.id)) out.set(entry.user.id, entry.user);
       return;

@@ -20,8 +20,12 @@ export function checkScriptName(name: string): void {
 interface ScriptRow { name: string; source: string; active: number; updated_at: number }
 
 export class SqliteSieveStore implements SieveStore {
+  /** activeScript() runs for every delivered message: its statement is compiled once. */
+  private readonly activeScriptQuery;
+
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     migrateSieve(db);
+    this.activeScriptQuery = db.prepare('SELECT name, source FROM sieve_scripts WHERE user_id = ? AND active = 1');
   }
 
   async putScript(userId: UserId, name: string, source: string, options: { maxScripts?: number } = {}): Promise<void> {
@@ -80,7 +84,7 @@ export class SqliteSieveStore implements SieveStore {
   }
 
   async activeScript(userId: UserId): Promise<{ name: string; source: string } | null> {
-    const row = this.db.prepare('SELECT name, source FROM sieve_scripts WHERE user_id = ? AND active = 1').get(userId) as { name: string; source: string } | undefined;
+    const row = this.activeScriptQuery.get(userId) as { name: string; source: string } | undefined;
     return row ? { name: row.name, source: row.source } : null;
   }
 
