@@ -23,11 +23,6 @@ export interface RunOptions {
   /** Extra environment (the helper passes only PATH and LANG=C otherwise). */
   env?: Readonly<Record<string, string>>;
   cwd?: string;
-  /**
-   * Run the process as this user and group, with no supplementary groups (the helper must be
-   * root): for work done on behalf of a less trusted owner, e.g. backing up the mail daemon's DIR.
-   */
-  user?: { uid: number; gid: number };
 }
 
 export interface RunResult {

@@ -28,8 +28,6 @@ export function createArgvRunner(defaults: { path?: string } = {}): RunArgv {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: defaults.path ?? SAFE_PATH, LANG: 'C', LC_ALL: 'C', ...options.env },
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      // libuv calls setgroups(0, NULL) before setgid/setuid, so no supplementary group survives.
-      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
     const out: Buffer[] = []; const err: Buffer[] = [];
     let outBytes = 0; let errBytes = 0; let truncated = false; let timedOut = false;
