@@ -10,13 +10,17 @@ export interface ParsedAddress {
   address: string; // local@domain, normalised
 }
 
+const PLAIN_LDH = /^[a-z0-9.-]+$/;
 const LOCAL_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*$/;
 
 /** Normalises a domain name; null when it is not a valid DNS name. */
 export function normalizeDomain(input: string): string | null {
   const trimmed = input.trim().replace(/\.$/, '');
   if (!trimmed || trimmed.length > 253) return null;
-  const ascii = domainToASCII(trimmed.toLowerCase());
+  const lower = trimmed.toLowerCase();
+  // Plain LDH names without A-labels are their own ASCII form: the IDNA conversion (a few µs,
+  // several times per message) only has work to do for the others.
+  const ascii = PLAIN_LDH.test(lower) && !lower.includes('xn--') ? lower : domainToASCII(lower);
   if (!ascii) return null;
   const labels = ascii.split('.');
   if (labels.length < 2) return null;

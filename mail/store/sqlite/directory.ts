@@ -10,6 +10,7 @@ import type { Alias, Directory, Domain, MailStore, Resolution, User, UserId } fr
 import type { Statement, Transaction } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { migrateDirectory } from './directory-schema.js';
+import { directoryGeneration, GenerationCache } from './directory-generation.js';
 import { migrateQuota } from './quota-schema.js';
 import { normalizeCatchAll, normalizeDomain, parseAddress, type ParsedAddress } from '../../../core/address.js';
 import { ConflictError, InputError, NotFoundError } from '../../../core/errors.js';
@@ -95,6 +96,9 @@ export class SqliteDirectory implements Directory {
   private readonly credentialCache: CredentialCache | null;
   private readonly checkPasswordHash: (password: string, stored: string) => Promise<boolean>;
   private readonly statements = new Map<string, Statement>();
+  /** resolve() and getDomainQuota() run for every RCPT TO: answers kept until the directory changes. */
+  private readonly resolutions: GenerationCache<Resolution>;
+  private readonly domainQuotas: GenerationCache<number | null>;
 
   constructor(options: SqliteDirectoryOptions) {
     this.db = options.db;
@@ -106,6 +110,9 @@ export class SqliteDirectory implements Directory {
     this.checkPasswordHash = options.checkPasswordHash ?? verifyPassword;
     migrateDirectory(this.db);
     migrateQuota(this.db);
+    const generation = directoryGeneration(this.db);
+    this.resolutions = new GenerationCache(generation);
+    this.domainQuotas = new GenerationCache(generation);
   }
 
   // ---- domains -----------------------------------------------------------------------------
@@ -307,9 +314,11 @@ export class SqliteDirectory implements Directory {
 
   async getDomainQuota(name: string): Promise<number | null> {
     const domain = requireDomain(name);
-    const row = this.sql('SELECT quota FROM domains WHERE name = ?').get(domain) as { quota: number | null } | undefined;
-    if (!row) throw new NotFoundError('unknown_domain', `domain ${domain} does not exist`);
-    return row.quota;
+    return this.domainQuotas.get(domain, () => {
+      const row = this.sql('SELECT quota FROM domains WHERE name = ?').get(domain) as { quota: number | null } | undefined;
+      if (!row) throw new NotFoundError('unknown_domain', `domain ${domain} does not exist`);
+      return row.quota;
+    });
   }
 
   async setDomainQuota(name: string, quota: number | null): Promise<void> {
@@ -390,7 +399,7 @@ export class SqliteDirectory implements Directory {
    */
   async resolve(address: string): Promise<Resolution> {
     const parsed = requireAddress(address);
-    return this.resolveInTransaction.deferred(parsed.address, parsed.domain);
+    return this.resolutions.get(parsed.address, () => this.resolveInTransaction.deferred(parsed.address, parsed.domain));
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Forward, ForwardStore } from '../contracts.js';
 import type { Db } from './database.js';
 import { migrateForwards } from './forward-schema.js';
+import { directoryGeneration, GenerationCache } from './directory-generation.js';
 import { normalizeCatchAll, normalizeDomain, parseAddress } from '../../../core/address.js';
 import { InputError, NotFoundError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
@@ -24,9 +25,11 @@ interface ForwardRow { address: string; keep_copy: number }
 
 export class SqliteForwardStore implements ForwardStore {
   private readonly statements = new Map<string, Statement>();
+  private readonly lookups: GenerationCache<Forward | null>;
 
   constructor(private readonly options: { db: Db; logger: Logger }) {
     migrateForwards(options.db);
+    this.lookups = new GenerationCache(directoryGeneration(options.db));
   }
 
   async setForward(address: string, targets: string[], options: { keepCopy?: boolean } = {}): Promise<Forward> {
@@ -72,7 +75,8 @@ export class SqliteForwardStore implements ForwardStore {
 
   async getForward(address: string): Promise<Forward | null> {
     const parsed = parseAddress(address);
-    return parsed ? this.read(parsed.address) : null;
+    // Asked for every RCPT TO (and again at the end of DATA): kept until the directory changes.
+    return parsed ? this.lookups.get(parsed.address, () => this.read(parsed.address)) : null;
   }
 
   async listForwards(domain?: string): Promise<Forward[]> {

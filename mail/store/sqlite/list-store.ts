@@ -6,6 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { migrateLists } from './list-schema.js';
+import { directoryGeneration, GenerationCache } from './directory-generation.js';
 import { normalizeAddress, parseAddress } from '../../../core/address.js';
 import { ConflictError, InputError, NotFoundError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
@@ -25,9 +26,11 @@ const MAX_NAME = 80;
 
 export class SqliteListStore implements ListStore {
   private readonly statements = new Map<string, Statement>();
+  private readonly lists: GenerationCache<MailingList | null>;
 
   constructor(private readonly options: { db: Db; logger: Logger }) {
     migrateLists(options.db);
+    this.lists = new GenerationCache(directoryGeneration(options.db));
   }
 
   async createList(input: NewList): Promise<MailingList> {
@@ -81,8 +84,11 @@ export class SqliteListStore implements ListStore {
   async getList(address: string): Promise<MailingList | null> {
     const key = normalizeAddress(address);
     if (!key) return null;
-    const row = this.sql('SELECT * FROM lists WHERE address = ?').get(key) as ListRow | undefined;
-    return row ? this.toList(row) : null;
+    // Asked for every RCPT TO: kept until the directory (lists included) changes.
+    return this.lists.get(key, () => {
+      const row = this.sql('SELECT * FROM lists WHERE address = ?').get(key) as ListRow | undefined;
+      return row ? this.toList(row) : null;
+    });
   }
 
   async listLists(domain?: string): Promise<MailingList[]> {

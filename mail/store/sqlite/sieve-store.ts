@@ -6,6 +6,7 @@ import { ConflictError, InputError, NotFoundError } from '../../../core/errors.j
 import type { SieveScriptInfo, SieveStore, UserId } from '../contracts.js';
 import type { Db } from './database.js';
 import { migrateSieve } from './sieve-schema.js';
+import { directoryGeneration, GenerationCache } from './directory-generation.js';
 
 export const MAX_SCRIPT_NAME_LENGTH = 128;
 
@@ -20,12 +21,14 @@ export function checkScriptName(name: string): void {
 interface ScriptRow { name: string; source: string; active: number; updated_at: number }
 
 export class SqliteSieveStore implements SieveStore {
-  /** activeScript() runs for every delivered message: its statement is compiled once. */
+  /** activeScript() runs for every delivered message: its statement is compiled once, its answers kept until a script changes. */
   private readonly activeScriptQuery;
+  private readonly activeScripts: GenerationCache<{ name: string; source: string } | null>;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     migrateSieve(db);
     this.activeScriptQuery = db.prepare('SELECT name, source FROM sieve_scripts WHERE user_id = ? AND active = 1');
+    this.activeScripts = new GenerationCache(directoryGeneration(db));
   }
 
   async putScript(userId: UserId, name: string, source: string, options: { maxScripts?: number } = {}): Promise<void> {
@@ -84,8 +87,10 @@ export class SqliteSieveStore implements SieveStore {
   }
 
   async activeScript(userId: UserId): Promise<{ name: string; source: string } | null> {
-    const row = this.activeScriptQuery.get(userId) as { name: string; source: string } | undefined;
-    return row ? { name: row.name, source: row.source } : null;
+    return this.activeScripts.get(userId, () => {
+      const row = this.activeScriptQuery.get(userId) as { name: string; source: string } | undefined;
+      return row ? { name: row.name, source: row.source } : null;
+    });
   }
 
   async claimVacationResponse(userId: UserId, sender: string, handle: string, now: Date, periodMs: number): Promise<boolean> {
