@@ -1,9 +1,9 @@
 // The outbound spool's tables in the shared metadata database (migrate(db, 'queue', ...)).
 // Append-only: never edit a step that has shipped; add a new one.
 //
-// One row per message (its body is a file in DATA/queue/blobs named by the queue id) and one
-// row per recipient, because every recipient has its own fate: delivered, deferred with its own
-// retry time, or failed with a bounce still to send.
+// One row per message (its body is a file in DATA/queue/blobs named by the queue id, or for a
+// small one a row in queue_bodies) and one row per recipient, because every recipient has its own
+// fate: delivered, deferred with its own retry time, or failed with a bounce still to send.
 
 export const QUEUE_SCHEMA_STEPS: readonly string[] = [
   `
@@ -30,5 +30,15 @@ export const QUEUE_SCHEMA_STEPS: readonly string[] = [
   );
   CREATE INDEX queue_recipients_due ON queue_recipients (next_attempt_at) WHERE state IN ('pending', 'deferred');
   CREATE INDEX queue_recipients_bounce ON queue_recipients (message_id) WHERE bounce = 'pending';
+  `,
+  // A small body kept in the database with its message's rows (spool.ts, inlineBodyBytes): one
+  // transaction, one fsync (the WAL's) makes message and body durable together, where a file
+  // needed its own fsync and its directory's before the rows could commit, then an unlink.
+  // Its own table so that the statements reading queue_messages never load a body by accident.
+  `
+  CREATE TABLE queue_bodies (
+    message_id TEXT PRIMARY KEY REFERENCES queue_messages(id) ON DELETE CASCADE,
+    body BLOB NOT NULL
+  );
   `,
 ];

@@ -32,7 +32,13 @@ export interface SpoolBodyFile {
 }
 
 export type SpoolWrite =
-  | { kind: 'enqueue'; id: string; sender: string; size: number; queuedAt: number; isBounce: boolean; recipients: { address: string; domain: string }[]; body?: SpoolBodyFile }
+  | {
+    kind: 'enqueue'; id: string; sender: string; size: number; queuedAt: number; isBounce: boolean; recipients: { address: string; domain: string }[];
+    /** A body for the commit worker to write to its file, durably, before the rows. */
+    body?: SpoolBodyFile;
+    /** A small body stored in queue_bodies, in the same transaction as the rows: no file at all. */
+    inlineBody?: Uint8Array;
+  }
   | { kind: 'record'; messageId: string; now: number; updates: RecipientUpdate[]; bodyFile?: string }
   | { kind: 'markBounced'; messageId: string; addresses: string[]; bodyFile?: string }
   | { kind: 'retryNow'; messageId: string; now: number }
@@ -58,6 +64,7 @@ const OPEN_STATES = "('pending', 'deferred')";
 export function prepareSpoolWrites(db: Db): (write: SpoolWrite) => SpoolWriteResult {
   const sql = {
     insertMessage: db.prepare('INSERT INTO queue_messages (id, sender, size, queued_at, is_bounce) VALUES (?, ?, ?, ?, ?)'),
+    insertBody: db.prepare('INSERT INTO queue_bodies (message_id, body) VALUES (?, ?)'),
     insertRecipient: db.prepare(`INSERT INTO queue_recipients (message_id, address, domain, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)`),
     senderOf: db.prepare('SELECT sender FROM queue_messages WHERE id = ?'),
     recordOutcome: db.prepare(`UPDATE queue_recipients SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_reply = ?, status = ?,
@@ -79,6 +86,8 @@ export function prepareSpoolWrites(db: Db): (write: SpoolWrite) => SpoolWriteRes
       case 'enqueue':
         sql.insertMessage.run(write.id, write.sender, write.size, write.queuedAt, write.isBounce ? 1 : 0);
         for (const r of write.recipients) sql.insertRecipient.run(write.id, r.address, r.domain, write.queuedAt);
+        // Through a thread the bytes arrive as a plain Uint8Array, which better-sqlite3 does not bind.
+        if (write.inlineBody) sql.insertBody.run(write.id, Buffer.from(write.inlineBody.buffer, write.inlineBody.byteOffset, write.inlineBody.byteLength));
         return { finished: false, changes: 1 + write.recipients.length };
       case 'record': {
         const m = sql.senderOf.get(write.messageId) as { sender: string } | undefined;

@@ -1,5 +1,6 @@
-// The durable outbound spool. enqueue() resolves only when the body file is durable (fsync of
-// file and directory, through FsBlobStore in DATA/queue) and the message's rows are committed
+// The durable outbound spool. enqueue() resolves only when the body is durable (a small one in
+// the same transaction as the rows; a file after the fsync of file and directory, in
+// DATA/queue) and the message's rows are committed
 // (WAL, synchronous=FULL, shared commits through TransactionBatcher). Order matters: file first,
 // rows second, so a crash leaves at worst an unreferenced file (swept at open), never a row
 // pointing at nothing; the rows of one message go in one transaction, so a message is either
@@ -18,6 +19,11 @@
 // statements are prepared once, and due() answers with one query bounded by what can start.
 // It usually starts a message the moment it is queued, so the bytes of recently queued small
 // messages are kept in memory (BodyCache) and the first attempt does not read the file back.
+//
+// With the commit worker a small body (up to inlineBodyBytes) has no file at all: it goes in
+// queue_bodies, in the same transaction as its rows, so one WAL fsync makes the whole message
+// durable and its removal is a row delete in the commit that records the delivery. Larger bodies
+// keep the file, written and fsynced before the rows as above.
 
 import { Readable } from 'node:stream';
 import { InputError, NotFoundError } from '../../core/errors.js';
@@ -104,6 +110,11 @@ export interface OutboundSpoolOptions {
   commitBatchesInFlight?: number;
   /** Bytes of recently queued bodies kept in memory for their first attempt (default 16 MiB; 0: none). */
   bodyCacheBytes?: number;
+  /**
+   * Bodies up to this size go in the database with their rows (queue_bodies), not in a file
+   * (default 64 KiB; 0: every body in a file). Only with the commit worker.
+   */
+  inlineBodyBytes?: number;
 }
 
 export interface EnqueueOptions {
@@ -114,6 +125,13 @@ export interface EnqueueOptions {
 /** Bodies larger than this are never kept in memory: they stream to their file, and from it. */
 const MAX_KEPT_BODY = 256 * 1024;
 const DEFAULT_BODY_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * A body this small costs less in the WAL than in a file of its own: the file needed an fsync,
+ * its directory's fsync, then the rows' commit (the 250 waited for two disk waits in a row, and
+ * for the unlink's journal work after delivery); in the database one commit covers both. Past
+ * it the bytes would only grow the WAL, and a file streams without being whole in memory.
+ */
+const DEFAULT_INLINE_BODY_BYTES = 64 * 1024;
 
 /** Unreferenced bodies younger than this may be an enqueue in progress in another process. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -141,6 +159,7 @@ function prepareStatements(db: Db) {
         AND r.domain NOT IN (SELECT value FROM json_each(?))
         AND (r.message_id || '/' || r.domain) NOT IN (SELECT value FROM json_each(?))
       ORDER BY r.next_attempt_at, r.rowid LIMIT ?`),
+    inlineBody: db.prepare('SELECT body FROM queue_bodies WHERE message_id = ?').pluck(),
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM queue_recipients WHERE state IN ${OPEN_STATES}`),
     bouncePending: db.prepare("SELECT DISTINCT message_id FROM queue_recipients WHERE bounce = 'pending'"),
   };
@@ -152,6 +171,9 @@ export class OutboundSpool {
   private readonly logger: Logger;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly bodies: BodyCache;
+  private readonly inlineBodyBytes: number;
+  /** Queued messages whose body this process put in queue_bodies: they have no file to remove. */
+  private readonly inlineIds = new Set<string>();
 
   private constructor(private readonly db: Db, readonly blobs: FsBlobStore, options: OutboundSpoolOptions) {
     const useWorker = options.commitWorker ?? (!db.memory && db.name !== '' && db.name !== ':memory:');
@@ -164,6 +186,7 @@ export class OutboundSpool {
       : mainThreadCommitter(db);
     this.sql = prepareStatements(db);
     this.bodies = new BodyCache(options.bodyCacheBytes ?? DEFAULT_BODY_CACHE_BYTES);
+    this.inlineBodyBytes = Math.min(options.inlineBodyBytes ?? DEFAULT_INLINE_BODY_BYTES, MAX_KEPT_BODY);
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
   }
@@ -197,6 +220,7 @@ export class OutboundSpool {
     let writer: BlobWriter | null = inWorker ? null : this.blobs.create();
     let id: string;
     let file: SpoolBodyFile | undefined;
+    let inlineBody: Buffer | undefined;
     try {
       for await (const chunk of body) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -217,8 +241,11 @@ export class OutboundSpool {
         id = writer.id;
       } else {
         id = newBlobId(new Date());
-        const location = locateBlob(this.blobs.blobsDir, id)!;
-        file = { blobsDir: this.blobs.blobsDir, ...location, bytes: Buffer.concat(kept!, size) };
+        const bytes = Buffer.concat(kept!, size);
+        if (size <= this.inlineBodyBytes) inlineBody = bytes;
+        else file = { blobsDir: this.blobs.blobsDir, ...locateBlob(this.blobs.blobsDir, id)!, bytes };
+        // One chunk: the attempt writes it to the socket in one go, not a write per piece.
+        kept = [bytes];
       }
     } catch (err) {
       await writer?.abort().catch(() => undefined);
@@ -232,12 +259,14 @@ export class OutboundSpool {
         kind: 'enqueue', id, sender, size, queuedAt, isBounce: options.isBounce === true,
         recipients: recipients.map((address) => ({ address, domain: address.slice(address.lastIndexOf('@') + 1) })),
         ...(file ? { body: file } : {}),
+        ...(inlineBody ? { inlineBody } : {}),
       });
     } catch (err) {
       this.bodies.drop(id);
-      await this.blobs.remove(id).catch(() => undefined);
+      if (!inlineBody) await this.blobs.remove(id).catch(() => undefined);
       throw err;
     }
+    if (inlineBody) this.inlineIds.add(id);
     this.logger.info('queued', { qid: id, from: sender, rcpts: recipients.length, size });
     return id;
   }
@@ -319,7 +348,10 @@ export class OutboundSpool {
 
   openBody(id: string): Readable {
     const cached = this.bodies.get(id);
-    return cached ? Readable.from(cached, { objectMode: false }) : this.blobs.open(id);
+    if (cached) return Readable.from(cached, { objectMode: false });
+    // Not in memory (evicted, or queued before a restart): its row, or else its file.
+    const inline = this.sql.inlineBody.get(id) as Buffer | undefined;
+    return inline ? Readable.from([inline], { objectMode: false }) : this.blobs.open(id);
   }
 
   /** Writes asked for and transactions that committed them (fewer: group commit). */
@@ -335,7 +367,7 @@ export class OutboundSpool {
 
   /** For a committer that removes files: where the message's body is. */
   private bodyFileOf(id: string): { bodyFile?: string } {
-    const location = this.committer.writesFiles ? locateBlob(this.blobs.blobsDir, id) : null;
+    const location = this.committer.writesFiles && !this.inlineIds.has(id) ? locateBlob(this.blobs.blobsDir, id) : null;
     return location ? { bodyFile: location.file } : {};
   }
 
@@ -351,7 +383,8 @@ export class OutboundSpool {
    */
   private async removeBody(id: string, removed = false): Promise<void> {
     this.bodies.drop(id);
-    if (!removed) await this.blobs.remove(id);
+    // An inline body went with its rows (ON DELETE CASCADE): there is no file to remove.
+    if (!removed && !this.inlineIds.delete(id)) await this.blobs.remove(id);
     this.logger.info('message done, removed from queue', { qid: id });
   }
 
@@ -360,7 +393,7 @@ export class OutboundSpool {
     this.bodies.drop(id);
     // The file here, awaited: an admin's `queue rm` expects it gone when the command returns.
     await this.write({ kind: 'delete', messageId: id });
-    await this.blobs.remove(id);
+    if (!this.inlineIds.delete(id)) await this.blobs.remove(id);
   }
 
   /**

@@ -90,7 +90,11 @@ export function listNamedMessageFiles(databaseFile: string): NamedMessageFiles {
       }
     }
     if (hasTable(db, 'queue_messages')) {
-      for (const row of db.prepare('SELECT id FROM queue_messages ORDER BY id').iterate() as Iterable<{ id: string }>) {
+      // A small body is a row of queue_bodies (in this database, backed up with it), not a file.
+      const sql = hasTable(db, 'queue_bodies')
+        ? 'SELECT id FROM queue_messages m WHERE NOT EXISTS (SELECT 1 FROM queue_bodies b WHERE b.message_id = m.id) ORDER BY id'
+        : 'SELECT id FROM queue_messages ORDER BY id';
+      for (const row of db.prepare(sql).iterate() as Iterable<{ id: string }>) {
         const file = relativeBlobPath(path.join('queue', 'blobs'), row.id);
         if (file) queue.push(file);
       }

@@ -66,7 +66,8 @@ describe('OutboundSpool commit worker', () => {
   });
 
   it('with two batches in flight (files of the next beside the commit of the last) every write commits, in order, durably', async () => {
-    await open({ commitBatchesInFlight: 2 });
+    // Bodies in files (inlineBodyBytes: 0): the files of the next batch are what can overlap.
+    await open({ commitBatchesInFlight: 2, inlineBodyBytes: 0 });
     const ids: string[] = [];
     // Waves of enqueues a turn apart, so that batches go while others are in flight.
     const waves = Array.from({ length: 6 }, async (_, w) => {
@@ -97,14 +98,44 @@ describe('OutboundSpool commit worker', () => {
   });
 
   it('a worker that dies after committing still reports the enqueue as queued (the rows say so)', async () => {
-    await open({ commitWorkerUrl: CRASHING_WORKER });
+    await open({ commitWorkerUrl: CRASHING_WORKER, inlineBodyBytes: 0 });
     const id = await spool.enqueue({ from: 'crash-after@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
     assert.equal(spool.get(id)?.sender, 'crash-after@here.test');
     assert.equal(await spool.blobs.exists(id), true);
   });
 
+  it('an inline body: a worker that dies before committing leaves neither rows nor body, one that dies after leaves both', async () => {
+    await open({ commitWorkerUrl: CRASHING_WORKER, bodyCacheBytes: 0 });
+    await assert.rejects(spool.enqueue({ from: 'crash-before@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE)), (e: { code?: string }) => e.code === 'store_commit_worker_died');
+    assert.equal((db.prepare('SELECT count(*) AS n FROM queue_bodies').get() as { n: number }).n, 0);
+    const id = await spool.enqueue({ from: 'crash-after@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
+    assert.equal(spool.get(id)?.sender, 'crash-after@here.test');
+    assert.equal(await read(spool.openBody(id)), MESSAGE, 'read back from its row');
+  });
+
+  it('keeps a small body in the database with its rows (no file), a large one in a file; both survive a restart and go with their message', async () => {
+    await open({ bodyCacheBytes: 0 });
+    const small = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
+    const large = 'From: a@here.test\r\n\r\n' + 'x'.repeat(100 * 1024) + '\r\n';
+    const big = await spool.enqueue({ from: 'a@here.test', recipients: ['y@far.test'] }, chunks(large));
+    assert.equal(await spool.blobs.exists(small), false, 'no file for a small body');
+    assert.equal(await spool.blobs.exists(big), true, 'a file past inlineBodyBytes');
+    // As after a restart: a fresh spool on a fresh connection reads both back.
+    await spool.close();
+    db.close();
+    await open({ bodyCacheBytes: 0 });
+    assert.equal(await read(spool.openBody(small)), MESSAGE);
+    assert.equal(await read(spool.openBody(big)), large);
+    // Delivered: the body row goes in the same commit as the message's rows.
+    await spool.recordAttempt(small, [{ address: 'x@far.test', state: 'delivered', reply: '250 ok', status: '2.0.0' }]);
+    assert.equal(spool.get(small), null);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM queue_bodies WHERE message_id = ?').get(small) as { n: number }).n, 0);
+    await spool.remove(big);
+    assert.equal(await spool.blobs.exists(big), false);
+  });
+
   it('serves a freshly queued small body from memory, a large one and an evicted one from the file', async () => {
-    await open({ bodyCacheBytes: 64 * 1024 });
+    await open({ bodyCacheBytes: 64 * 1024, inlineBodyBytes: 0 });
     const small = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(MESSAGE));
     const large = 'From: a@here.test\r\n\r\n' + 'x'.repeat(300 * 1024) + '\r\n';
     const big = await spool.enqueue({ from: 'a@here.test', recipients: ['x@far.test'] }, chunks(large));
