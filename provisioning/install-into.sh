@@ -18,7 +18,8 @@ install -m 0644 "$P/tmpfiles.d/mailroom.conf" "$R/usr/lib/tmpfiles.d/"
 install -m 0755 "$P/libexec/firstboot" "$P/libexec/banner" "$P/libexec/wait-mail" \
   "$P/libexec/health-check" "$P/libexec/health-failed" "$R/usr/libexec/mailroom/"
 # A/B updates: systemd-sysupdate writes the inactive root slot and the ESP (see sysupdate.d/);
-# the ESP is mounted at /efi by systemd-gpt-auto-generator (an empty directory on the root).
+# the ESP is mounted at /efi on first use (an automount in /etc/fstab, written by the image build;
+# an empty directory on the root).
 install -m 0644 "$P"/sysupdate.d/*.transfer "$R/usr/lib/sysupdate.d/"
 install -m 0644 "$P"/repart.d/*.conf "$R/usr/lib/mailroom/repart.d/"
 install -m 0644 "$P/etc/config.appliance.json" "$R/usr/lib/mailroom/provisioning/"
@@ -48,4 +49,24 @@ systemctl --root="$R" enable mailroom-firstboot.service mailroom-mail.service \
 # Our first boot replaces systemd's, which would ask for a locale and a root password on the
 # console and wait there.
 systemctl --root="$R" mask systemd-firstboot.service
+# Generators that have nothing to do on the appliance: each is one more program PID 1 starts
+# and waits for before the first unit, seconds each under emulation. Kept: bless-boot (A/B
+# boot counting), fstab (/efi), getty (serial console) and debug (systemd.mask=, debug shell
+# on the kernel command line, for rescue). Masked: gpt-auto (root and var are mounted by the
+# initramfs, /efi by fstab), sysv and rc-local (every init.d script here has a native unit; no
+# rc.local), hibernate-resume (no swap), import, run, ssh (vsock/unix sshd sockets; sshd runs
+# on the network), system-update (no offline updates; sysupdate writes the other slot), tpm2.
+install -d "$R/etc/systemd/system-generators"
+for g in gpt-auto sysv rc-local hibernate-resume import run ssh system-update tpm2; do
+  [ -e "$R/usr/lib/systemd/system-generators/systemd-$g-generator" ] || { echo "install-into: no generator systemd-$g-generator to mask" >&2; exit 1; }
+  ln -sfn /dev/null "$R/etc/systemd/system-generators/systemd-$g-generator"
+done
+# Early units that each start a program (mount, or the generator service) before sysinit.target
+# and are of no use here, 5-7 s apiece in systemd-analyze blame under emulation: the debugfs and
+# tracefs mounts (nothing here traces; not mounting them is also less kernel surface), huge
+# pages (unused), /dev/mqueue (a view of POSIX message queues; mq_open does not need it) and
+# systemd-network-generator (networkd config from ip= on the kernel command line: the appliance
+# has its own .network file). Kept: tmp.mount (root is read-only) and run-lock.mount.
+systemctl --root="$R" mask sys-kernel-debug.mount sys-kernel-tracing.mount dev-hugepages.mount \
+  dev-mqueue.mount systemd-network-generator.service
 systemd-sysusers --root="$R"
