@@ -51,6 +51,8 @@ export interface CommitWorkerClientOptions<J, R> {
   maxInFlight?: number;
   /** The worker entry. */
   workerUrl: URL;
+  /** Buffers of a job to hand over (transfer) rather than copy; the job must not use them after. */
+  transfers?(job: J): ArrayBuffer[];
 }
 
 interface Pending<J, R> {
@@ -134,7 +136,8 @@ export class CommitWorkerClient<J, R> {
     const worker = this.worker ?? this.startWorker();
     const request: CommitRequest<J> = { batch: ++this.batches, now: this.options.now().getTime(), jobs: items.map((p) => p.job) };
     try {
-      worker.postMessage(request);
+      const transfers = this.options.transfers;
+      worker.postMessage(request, transfers ? items.flatMap((p) => transfers(p.job)) : undefined);
     } catch (err) {
       // Not cloneable: a programming error in what was queued; the worker never saw it.
       for (const p of items) p.reject(err);

@@ -10,9 +10,18 @@ import type { MailStatements } from './mail-statements.js';
 export interface DeliveryJob {
   blobId: string;
   size: number;
-  index: MessageIndex;
+  /**
+   * The message's index, made while a large body streamed; or, for a small body, its bytes for
+   * the commit worker to index (job-index.ts).
+   */
+  content: { index: MessageIndex } | { bytes: Uint8Array };
   targets: readonly DeliveryTarget[];
   internalDate: Date;
+}
+
+/** A job whose index is known (the commit worker's view, after job-index.ts). */
+export interface IndexedDeliveryJob extends Omit<DeliveryJob, 'content'> {
+  index: MessageIndex;
 }
 
 export interface DeliveredCopy {
@@ -44,7 +53,7 @@ function resolveFolder(ctx: DeliveryContext, target: DeliveryTarget): FolderRow 
   return row;
 }
 
-export function applyDelivery(ctx: DeliveryContext, job: DeliveryJob): DeliveredCopy[] {
+export function applyDelivery(ctx: DeliveryContext, job: IndexedDeliveryJob): DeliveredCopy[] {
   const s = ctx.statements;
   const copies = new Map<number, { row: FolderRow; flags: string[] }>();
   for (const target of job.targets) {

@@ -1,7 +1,9 @@
-// One inbound message as a transaction (DESIGN.md boundary 3). The body streams once, at the same
-// time into a blob file and through the MIME indexer, so it is never held in memory. commit()
-// makes the blob durable first, then hands the metadata to the group-commit queue, and resolves
-// only when both are on disk. If the metadata cannot be stored the blob is removed again.
+// One inbound message as a transaction (DESIGN.md boundary 3). The body streams once into a blob
+// file. A small body is also held (at most INDEX_IN_WORKER_MAX_BYTES) for the commit worker to
+// index; one that outgrows that goes through the MIME indexer here as it streams, so a large
+// message is never held in memory (job-index.ts says why). commit() makes the blob durable
+// first, then hands the metadata to the group-commit queue, and resolves only when both are on
+// disk. If the metadata cannot be stored the blob is removed again.
 
 import { randomBytes } from 'node:crypto';
 import type { BlobStore, BlobWriter, DeliveryReceipt, DeliveryTarget, DeliveryTransaction } from '../contracts.js';
@@ -9,6 +11,8 @@ import { InputError, MailroomError, TemporaryError } from '../../../core/errors.
 import type { Logger } from '../../../core/log.js';
 import { createMessageIndexer, type MessageIndexer } from '../../protocol/mime/message-indexer.js';
 import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
+import { HeldBody } from './held-body.js';
+import { INDEX_IN_WORKER_MAX_BYTES } from './job-index.js';
 
 /**
  * commitMetadata() cannot tell whether the metadata was stored. The delivery still fails (the
@@ -37,7 +41,10 @@ function newQueueId(): string {
 export class StoreDeliveryTransaction implements DeliveryTransaction {
   readonly id = newQueueId();
   private readonly targets: DeliveryTarget[] = [];
-  private readonly indexer: MessageIndexer = createMessageIndexer();
+  /** The body's bytes for the worker's indexer, while it is small; null once it outgrew the hold. */
+  private held: HeldBody | null = new HeldBody(INDEX_IN_WORKER_MAX_BYTES);
+  /** The indexer that took over from the hold (a large body). */
+  private indexer: MessageIndexer | null = null;
   private writer: BlobWriter | null = null;
   private size = 0;
   private state: State = 'open';
@@ -64,7 +71,7 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
         if (this.state !== 'writing') throw new MailroomError('delivery_aborted', 'delivery aborted while the body was streaming');
         const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
         if (chunk.length === 0) continue;
-        this.indexer.feed(chunk);
+        this.index(chunk);
         await writer.write(chunk);
         this.size += chunk.length;
       }
@@ -80,7 +87,8 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
     if (this.state !== 'written') throw new InputError('delivery_not_ready', `cannot commit a delivery that is ${this.state}`);
     if (this.targets.length === 0) throw new InputError('delivery_no_recipients', 'a delivery needs at least one recipient');
     this.state = 'committing';
-    const index = this.indexer.finish();
+    const content: DeliveryJob['content'] = this.indexer ? { index: this.indexer.finish() } : { bytes: this.held!.take() };
+    this.held = null;
     let blob: { id: string; size: number };
     try {
       blob = await this.writer!.commit();
@@ -91,7 +99,7 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
     }
     let copies: DeliveredCopy[];
     try {
-      copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, index, targets: this.targets, internalDate: this.deps.internalDate });
+      copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, content, targets: this.targets, internalDate: this.deps.internalDate });
     } catch (err) {
       this.state = 'aborted';
       if (!(err instanceof CommitOutcomeUnknownError)) await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
@@ -106,6 +114,20 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
       blobId: blob.id,
       delivered: copies.map((c) => ({ userId: c.userId, folder: c.folder, uid: c.uid })),
     };
+  }
+
+  private index(chunk: Buffer): void {
+    if (this.indexer) {
+      this.indexer.feed(chunk);
+      return;
+    }
+    if (this.held!.add(chunk)) return;
+    // Too large to hold: index here from now on, starting with what was held.
+    const indexer = createMessageIndexer();
+    if (this.held!.size > 0) indexer.feed(this.held!.contents());
+    indexer.feed(chunk);
+    this.indexer = indexer;
+    this.held = null;
   }
 
   async abort(): Promise<void> {

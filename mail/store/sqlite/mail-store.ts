@@ -29,6 +29,7 @@ import { migrate, type Db } from './database.js';
 import { CommitWorkerClient, type GroupCommitStats } from './commit-worker-client.js';
 import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 import { StoreDeliveryTransaction } from './delivery-transaction.js';
+import { jobTransfers } from './job-index.js';
 import { applyCopy, applyMove } from './copy-move.js';
 import { applyExpunge } from './expunge-messages.js';
 import { prepareExpungeStatements, type ExpungeStatements } from './expunge-statements.js';
@@ -140,6 +141,7 @@ export class SqliteMailStore implements MailStore {
       committedResult: (job) => this.committedCopies(job),
       windowMs: options.groupCommitWindowMs ?? 0,
       workerUrl: options.commitWorkerUrl ?? COMMIT_WORKER_URL,
+      transfers: jobTransfers,
     });
   }
 

@@ -6,10 +6,12 @@
 
 import Database from 'better-sqlite3';
 import type { DeliveryJob } from '../../../mail/store/sqlite/deliver-message.js';
+import { indexedJob } from '../../../mail/store/sqlite/job-index.js';
 import { installCrashCue } from '../../helpers/crash-cue.js';
 
 installCrashCue<DeliveryJob>((request) => {
-  const subjects = request.jobs.map((j) => j.index.subject);
+  // Indexed here too (small bodies arrive as bytes); the worker indexes its own copy again.
+  const subjects = request.jobs.map((j) => indexedJob(j).index.subject);
   if (subjects.includes('crash before commit')) throw new Error('test: crash before commit');
   return subjects.includes('crash after commit') ? 'after' : null;
 });
