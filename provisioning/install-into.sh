@@ -28,6 +28,8 @@ install -m 0755 "$P/initramfs/hooks/mailroom" "$R/etc/initramfs-tools/hooks/"
 install -m 0755 "$P/initramfs/scripts/local-bottom/mailroom-var" "$R/etc/initramfs-tools/scripts/local-bottom/"
 install -m 0644 "$P/etc/sshd-mailroom.conf" "$R/etc/ssh/sshd_config.d/mailroom.conf"
 install -m 0644 "$P/etc/unbound-mailroom.conf" "$R/etc/unbound/unbound.conf.d/mailroom.conf"
+# Kernel modules udev would load for nothing (hypervisor, VGA KMS, wireless, speaker, parallel port).
+install -D -m 0644 "$P/etc/modprobe-mailroom.conf" "$R/usr/lib/modprobe.d/mailroom.conf"
 # rspamd as Mailroom uses it (worker count, Bayes on SQLite, our SPF/DKIM/DMARC results); the
 # test fixture and the filter bench run this same local.d.
 install -d "$R/etc/rspamd/local.d"

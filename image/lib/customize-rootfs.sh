@@ -49,6 +49,8 @@ done
 # networkd gets time to start on a CPU-starved machine (provisioning/systemd/dropins/slow-start-networkd.conf).
 install -d "$R/usr/lib/systemd/system/systemd-networkd.service.d"
 install -m 0644 /src/provisioning/systemd/dropins/slow-start-networkd.conf "$R/usr/lib/systemd/system/systemd-networkd.service.d/50-mailroom-slow-start.conf"
+# networkd gets the CPU first while the machine boots, beside mail (provisioning/systemd/dropins/startup-cpu-networkd.conf).
+install -m 0644 /src/provisioning/systemd/dropins/startup-cpu-networkd.conf "$R/usr/lib/systemd/system/systemd-networkd.service.d/50-mailroom-startup-cpu.conf"
 
 # For systemd-sysupdate and the banner: which image and version this root slot holds.
 printf 'IMAGE_ID=mailroom\nIMAGE_VERSION=%s\n' "$VERSION" >> "$R/usr/lib/os-release"
