@@ -1,6 +1,9 @@
 // The helper's one way to start a process: spawn with an argv array (never a shell, so no
 // argument is ever parsed as shell syntax), a minimal environment, a timeout after which the
 // process is killed, and stdout/stderr each capped so a runaway program cannot fill memory.
+// The program runs in a process group of its own, and a timeout kills the whole group: the
+// backup child runs restic, and killing the child alone left restic running (and holding the
+// output pipes open, so the timeout's answer waited for restic too).
 
 import { spawn } from 'node:child_process';
 import { HelperError, type RunArgv, type RunOptions, type RunResult } from './helper-command.js';
@@ -25,6 +28,7 @@ export function createArgvRunner(defaults: { path?: string } = {}): RunArgv {
     const ok = options.okExitCodes ?? [0];
     const child = spawn(program, argv.slice(1), {
       shell: false,
+      detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: defaults.path ?? SAFE_PATH, LANG: 'C', LC_ALL: 'C', ...options.env },
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -39,7 +43,7 @@ export function createArgvRunner(defaults: { path?: string } = {}): RunArgv {
     };
     child.stdout.on('data', collect(out, () => outBytes, (n) => { outBytes += n; }));
     child.stderr.on('data', collect(err, () => errBytes, (n) => { errBytes += n; }));
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, timeoutMs);
     child.stdin.on('error', () => undefined); // the program may exit without reading its input
     child.stdin.end(options.input ?? '');
     child.once('error', (e: NodeJS.ErrnoException) => {
@@ -58,4 +62,14 @@ export function createArgvRunner(defaults: { path?: string } = {}): RunArgv {
       resolve(result);
     });
   });
+}
+
+/** SIGKILL to the program's process group (its pid: spawned detached), so its children go too. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone (the group is empty), or not ours to signal.
+  }
 }

@@ -27,6 +27,18 @@ test('a process past its timeout is killed: process_timeout', async () => {
   await assert.rejects(run(['sleep', '30'], { timeoutMs: 300 }), (err: HelperError) => err.code === 'process_timeout');
 });
 
+test('a timeout kills the program\'s children too, and answers without waiting for them', async () => {
+  // A duration no other process uses, to find the grandchild by its command line.
+  const marker = `sleep 59.${process.pid}`;
+  const alive = async () => (await run(['pgrep', '-f', `^${marker.replace('.', '\\.')}$`], { okExitCodes: [0, 1] })).stdout.trim();
+  const started = Date.now();
+  await assert.rejects(run(['sh', '-c', `${marker} & wait`], { timeoutMs: 500 }), (err: HelperError) => err.code === 'process_timeout');
+  assert.ok(Date.now() - started < 30_000, 'the answer did not wait for the grandchild');
+  let left = await alive();
+  for (let i = 0; i < 50 && left !== ''; i++) { await new Promise((r) => setTimeout(r, 100)); left = await alive(); }
+  assert.equal(left, '', `the grandchild "${marker}" is still running`);
+});
+
 test('output past the cap is cut and marked truncated', async () => {
   const r = await run(['head', '-c', '100000', '/dev/zero'], { maxOutputBytes: 1000 });
   assert.equal(r.stdout.length, 1000);
