@@ -26,7 +26,7 @@ export interface SmtpListenerOptions {
   session: SmtpSessionServer;
   logger: Logger;
   /** Implicit TLS (port 465): the handshake happens here, before the session sees the socket. */
-  implicitTls?: { key: string | Buffer; cert: string | Buffer } | null;
+  implicitTls?: { key: string | Buffer; cert: string | Buffer; context?: tls.SecureContext } | null;
 }
 
 /** How long a client of an implicit-TLS listener gets for its handshake. */
@@ -83,7 +83,7 @@ export class SmtpListener {
 
   constructor(private readonly options: SmtpListenerOptions) {
     this.limiter = new ConnectionLimiter(options.limits);
-    this.secureContext = options.implicitTls ? tls.createSecureContext({ key: options.implicitTls.key, cert: options.implicitTls.cert, minVersion: 'TLSv1.2' }) : null;
+    this.secureContext = options.implicitTls ? options.implicitTls.context ?? tls.createSecureContext({ key: options.implicitTls.key, cert: options.implicitTls.cert, minVersion: 'TLSv1.2' }) : null;
     this.server = net.createServer({ noDelay: true }, (socket) => this.handle(socket));
     this.server.on('error', (err) => options.logger.error('listener error', { listener: options.name, err }));
   }

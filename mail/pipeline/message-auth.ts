@@ -3,9 +3,15 @@
 // refuses the message (550 5.7.1); under p=quarantine it goes to Junk (or is accepted, by
 // config); everything else is accepted with the header added. The message is read once, as a
 // stream.
+//
+// mailauth is loaded when the first message needs it, not with the daemon: it pulls in Node's
+// fetch (undici) and its own tree, which under the appliance's emulated first boot cost seconds
+// before the listeners could open. Nor right after they open: loading is synchronous, and the
+// appliance's boot test saw the first SMTP greeting wait 8 s for it. Natively the first message
+// waits about 0.1 s, once.
 
 import { Readable } from 'node:stream';
-import { authenticate, type AuthenticateResult, type MailauthResolver } from 'mailauth';
+import type { authenticate, AuthenticateResult, MailauthResolver } from 'mailauth';
 import type { Check, CheckContext, CheckResult } from './contracts.js';
 
 export interface MessageAuthOptions {
@@ -65,11 +71,26 @@ function temperrorVerdict(hostname: string, why: string): MessageAuthVerdict {
   return { authenticationResults, check: { action: 'add-headers', headers: [[AUTHENTICATION_RESULTS, authenticationResults]] }, spf, dkim, dmarc, arc, dmarcPolicy: null };
 }
 
+type Authenticate = typeof authenticate;
+
+let loading: Promise<Authenticate> | undefined;
+/** One import for the process, shared by every authenticator. */
+function loadMailauth(): Promise<Authenticate> {
+  loading ??= import('mailauth').then((m) => m.authenticate);
+  return loading;
+}
+
 export function createMessageAuthenticator(options: MessageAuthOptions): MessageAuthenticator {
-  const run = options.authenticate ?? authenticate;
+  const library = (): Promise<Authenticate> => (options.authenticate ? Promise.resolve(options.authenticate) : loadMailauth());
   const quarantine = options.dmarcQuarantine ?? 'junk';
   return {
     async verify(input) {
+      let run: Authenticate;
+      try {
+        run = await library();
+      } catch {
+        return temperrorVerdict(options.hostname, 'verification unavailable');
+      }
       const helo = input.helo?.trim() || undefined;
       // RFC 7208 2.4: for the null sender SPF checks postmaster@HELO.
       const sender = input.mailFrom || (helo ? `postmaster@${helo}` : undefined);

@@ -16,7 +16,8 @@ export interface ImapServiceOptions {
   /** "host:port" or null (disabled) for each. */
   listen: { imap: string | null; imaps: string | null };
   /** PEM key and certificate; null = no STARTTLS and no implicit-TLS listener. */
-  tls: { key: string | Buffer; cert: string | Buffer } | null;
+  /** `context`: the daemon's shared one (TlsContextSource); without it one is made from key and cert. */
+  tls: { key: string | Buffer; cert: string | Buffer; context?: tls.SecureContext } | null;
   limits: ImapLimits & { connectionsPerIp: number; maxConnections: number };
   allowInsecureAuth: boolean;
   directory: Directory;
@@ -49,7 +50,7 @@ export interface ImapService {
 
 export async function startImapService(options: ImapServiceOptions): Promise<ImapService> {
   const logger = options.logger.child({ component: 'imap' });
-  const context = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+  const context = options.tls ? options.tls.context ?? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
   const { limits } = options;
   const userSessions = new PerUserSessionCounter(limits.connectionsPerUser);
   const deps: ImapDeps = {

@@ -12,7 +12,8 @@ export interface ManageSieveServiceOptions {
   hostname: string;
   /** "host:port", or null (disabled). */
   listen: string | null;
-  tls: { key: string | Buffer; cert: string | Buffer } | null;
+  /** `context`: the daemon's shared one (TlsContextSource); without it one is made from key and cert. */
+  tls: { key: string | Buffer; cert: string | Buffer; context?: tls.SecureContext } | null;
   limits: ManageSieveLimits & { connectionsPerIp: number; maxConnections: number };
   allowInsecureAuth: boolean;
   directory: Directory;
@@ -31,7 +32,7 @@ export interface ManageSieveService {
 export async function startManageSieveService(options: ManageSieveServiceOptions): Promise<ManageSieveService> {
   const logger = options.logger.child({ component: 'managesieve' });
   if (!options.listen) return { addresses: {}, close: async () => undefined };
-  const context = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+  const context = options.tls ? options.tls.context ?? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
   if (!context && !options.allowInsecureAuth) logger.warn('no TLS certificate: ManageSieve cannot offer STARTTLS, so no one can log in', { outcome: 'degraded' });
   const deps: ManageSieveDeps = {
     hostname: options.hostname,

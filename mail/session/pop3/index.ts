@@ -15,7 +15,8 @@ export interface Pop3ServiceOptions {
   /** "host:port" or null (disabled) for each. */
   listen: { pop3: string | null; pop3s: string | null };
   /** PEM key and certificate; null = no STLS and no implicit-TLS listener. */
-  tls: { key: string | Buffer; cert: string | Buffer } | null;
+  /** `context`: the daemon's shared one (TlsContextSource); without it one is made from key and cert. */
+  tls: { key: string | Buffer; cert: string | Buffer; context?: tls.SecureContext } | null;
   limits: Pop3Limits & { connectionsPerIp: number; maxConnections: number };
   allowInsecureAuth: boolean;
   directory: Directory;
@@ -38,7 +39,7 @@ export interface Pop3Service {
 
 export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop3Service> {
   const logger = options.logger.child({ component: 'pop3' });
-  const context = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+  const context = options.tls ? options.tls.context ?? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
   const deps: Pop3Deps = {
     hostname: options.hostname,
     limits: { maxLineLength: options.limits.maxLineLength, idleTimeout: options.limits.idleTimeout, maxErrors: options.limits.maxErrors },
