@@ -127,6 +127,10 @@ export async function readOverImap(port, user, password, token) {
   await cmd('LOGOUT').catch(() => {});
   c.close();
   if (!fetched.some((l) => l.includes(token))) fail(`IMAP: the message with ${token} is not in INBOX`);
+  // The MX verified it: the verifier (dist/bundle/mailauth.js, loaded on demand) was there. Its
+  // DNS answers may be errors offline; "verification unavailable" means the library did not load.
+  if (!fetched.some((l) => /^Authentication-Results:/i.test(l))) fail('IMAP: the message has no Authentication-Results field');
+  if (fetched.some((l) => l.includes('verification unavailable'))) fail('IMAP: the MX could not load its verifier (spf=temperror, verification unavailable)');
   return fingerprint;
 }
 

@@ -286,6 +286,10 @@ async function mailScenario(m) {
       'echo "help via bin/mailroom.js (dist/): $( { time node /usr/lib/mailroom/bin/mailroom.js help >/dev/null ; } 2>&1 )"; ' +
       'echo "help via dist/bundle/start.js (bundle + code cache): $( { time MAILROOM_DEBUG_CODE_CACHE=1 node /usr/lib/mailroom/dist/bundle/start.js help >/dev/null ; } 2>&1 )"; done',
     'echo "--- mail unit"; systemctl show -p ExecMainStartTimestampMonotonic -p ActiveEnterTimestampMonotonic -p InactiveExitTimestampMonotonic mailroom-mail.service',
+    // Before the kernel (firmware, loader: how long before it) and the stages after it, in µs of
+    // the kernel's clock; these hold while boot is unfinished, when systemd-analyze refuses.
+    'echo "--- stages (µs)"; systemctl show -p FirmwareTimestampMonotonic -p LoaderTimestampMonotonic -p InitRDTimestampMonotonic -p UserspaceTimestampMonotonic; ' +
+      'for u in initrd-switch-root.service sysinit.target basic.target mailroom-firstboot.service systemd-networkd.service network-online.target; do echo "$u $(systemctl show -P ActiveEnterTimestampMonotonic $u)"; done',
     // The initramfs's work (quiet keeps it off the console): /init, the root and var mounts,
     // repart and var's e2fsck and growth, systemd's start. Read the order, not the times: the
     // journal's times for these early kernel lines do not match systemd-analyze's under TCG.

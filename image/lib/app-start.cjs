@@ -6,7 +6,7 @@
 // MAILROOM_WRITE_CODE_CACHE=FILE (build time only, make-code-cache.cjs): once the process has
 // received SIGUSR2, the cache of everything compiled so far is written to FILE, then it exits.
 'use strict';
-/* global require, module, __dirname */
+/* global require, module, __dirname, __filename */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file: require is how it loads */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,7 +16,9 @@ const Module = require('node:module');
 // As bin/mailroom.js: before anything touches libuv's thread pool.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
-const file = path.join(__dirname, 'mailroom.js');
+// Installed twice (bundle-app.mjs): as start.js for the whole application (mailroom.js), and as
+// start-serve.js for the mail unit (serve.js: the CLI with `serve` alone, a quarter of the size).
+const file = path.join(__dirname, path.basename(__filename) === 'start-serve.js' ? 'serve.js' : 'mailroom.js');
 const cacheFile = `${file}.cache`;
 const source = fs.readFileSync(file, 'utf8');
 let cachedData;

@@ -71,6 +71,11 @@ node -e "require('./$sqlite')(':memory:').prepare('select 1').get()" \
 mkdir -p dist/bundle
 node /src/image/lib/bundle-app.mjs "$W/compile" "$W/out/dist/bundle"
 node dist/bundle/start.js help >/dev/null || { echo "build-app: the bundle does not start" >&2; exit 1; }
-# The cache is made by running `mailroom serve` on loopback (see make-code-cache.cjs).
+# The mail unit's bundle (serve.js) and the verifier it loads on demand (mailauth.js).
+node dist/bundle/start-serve.js help >/dev/null || { echo "build-app: the serve bundle does not start" >&2; exit 1; }
+node -e "if (typeof require('./dist/bundle/mailauth.js').authenticate !== 'function') process.exit(1)" \
+  || { echo "build-app: dist/bundle/mailauth.js does not load" >&2; exit 1; }
+# The caches are made by running `mailroom serve` on loopback (see make-code-cache.cjs).
 node /src/image/lib/make-code-cache.cjs "$W/out/dist/bundle"
+node /src/image/lib/make-code-cache.cjs "$W/out/dist/bundle" start-serve.js
 echo "app built: $(du -sh "$W/out" | cut -f1)"

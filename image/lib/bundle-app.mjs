@@ -6,7 +6,8 @@
 // the compile.
 // Usage: node bundle-app.mjs COMPILE_DIR OUT_DIR
 //   COMPILE_DIR  has dist/ (tsc output) and node_modules/ (all dependencies, esbuild among them)
-//   OUT_DIR      gets mailroom.js, one file per worker thread, start.js and package.json ({"type":"commonjs"})
+//   OUT_DIR      gets mailroom.js, serve.js and mailauth.js, one file per worker thread, start.js,
+//                start-serve.js and package.json ({"type":"commonjs"})
 // OUT_DIR must be two levels below the application's root (dist/bundle/): the code finds
 // package.json and the panel's files at ../../ from its own file, as it does from dist/*/.
 import { createRequire } from 'node:module';
@@ -46,6 +47,27 @@ const common = {
 
 await esbuild.build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: path.join(outDir, 'mailroom.js') });
 
+// The mail daemon's own bundle (serve.js, started by start-serve.js from the mail unit): the same
+// CLI with `serve` as its only command (cli/commands/serve-only.ts in place of the command map),
+// so the daemon's start reads and checks 2.8 MB instead of the whole application's 10 MB. mailauth
+// (SPF/DKIM/DMARC/ARC on the MX, with undici, joi, tldts and the X.509 parsers: half of what
+// remains) is a bundle of its own beside it, mailauth.js, required when the daemon first needs it
+// (message-auth.ts loads it after the listeners have opened).
+const serveOnly = {
+  name: 'serve-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/index\.js$/ }, (args) =>
+      (args.importer.endsWith(path.join('dist', 'cli', 'main.js')) ? { path: path.join(path.resolve(compileDir), 'dist', 'cli', 'commands', 'serve-only.js') } : undefined));
+    build.onResolve({ filter: /^mailauth$/ }, () => ({ path: 'mailauth', namespace: 'beside' }));
+    // A require() of the file beside the bundle: a dynamic import() would not run inside the
+    // vm.Script that start.js compiles the bundle with.
+    build.onLoad({ filter: /^mailauth$/, namespace: 'beside' }, () => ({ contents: "module.exports = require('./mailauth.js');", loader: 'js' }));
+    build.onResolve({ filter: /^\.\/mailauth\.js$/ }, () => ({ path: './mailauth.js', external: true }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: path.join(outDir, 'serve.js'), plugins: [serveOnly] });
+await esbuild.build({ ...common, entryPoints: ['mailauth'], outfile: path.join(outDir, 'mailauth.js') });
+
 // Worker threads are started from a file beside the module that starts them:
 // `new URL('./NAME.js', import.meta.url)`. Each one found in dist/ becomes its own bundle,
 // dist/bundle/NAME.js, where that URL points from inside mailroom.js.
@@ -68,8 +90,9 @@ for (const entry of compiled) {
 for (const [name, source] of [...workers].sort()) {
   await esbuild.build({ ...common, entryPoints: [source], outfile: path.join(outDir, name) });
 }
-process.stderr.write(`bundle-app: mailroom.js and ${workers.size} worker(s): ${[...workers.keys()].sort().join(', ')}\n`);
+process.stderr.write(`bundle-app: mailroom.js, serve.js, mailauth.js and ${workers.size} worker(s): ${[...workers.keys()].sort().join(', ')}\n`);
 // .js files under dist/bundle are CommonJS (the application's package.json says "module"). No
 // "name": mail/control/package-version.ts walks up to the application's package.json.
 writeFileSync(path.join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
-copyFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'app-start.cjs'), path.join(outDir, 'start.js'));
+// One start script, two names: start.js runs mailroom.js, start-serve.js runs serve.js.
+for (const name of ['start.js', 'start-serve.js']) copyFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'app-start.cjs'), path.join(outDir, name));

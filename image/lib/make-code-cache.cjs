@@ -9,7 +9,9 @@
 // differ from run to run. The cache is made twice from scratch and used only if both are the same
 // bytes (a third try breaks a tie); otherwise the cache of the bundle's top level alone, which
 // depends on nothing but the source, is used and the build says so.
-// Usage: node make-code-cache.cjs BUNDLE_DIR
+// Usage: node make-code-cache.cjs BUNDLE_DIR [start.js|start-serve.js]
+//   the start script whose bundle gets the cache (start.js: mailroom.js, the default;
+//   start-serve.js: serve.js, the mail unit's). `init` always runs through start.js.
 'use strict';
 /* global require */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file: require is how it loads */
@@ -22,11 +24,14 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const dir = path.resolve(process.argv[2] ?? '');
-const start = path.join(dir, 'start.js');
-const bundle = path.join(dir, 'mailroom.js');
+const BUNDLES = { 'start.js': 'mailroom.js', 'start-serve.js': 'serve.js' };
+const entry = process.argv[3] ?? 'start.js';
+const init = path.join(dir, 'start.js');
+const start = path.join(dir, entry);
+const bundle = path.join(dir, BUNDLES[entry] ?? '-');
 const target = `${bundle}.cache`;
-if (!fs.existsSync(start) || !fs.existsSync(bundle)) {
-  process.stderr.write('usage: node make-code-cache.cjs BUNDLE_DIR (with start.js and mailroom.js)\n');
+if (!BUNDLES[entry] || !fs.existsSync(init) || !fs.existsSync(start) || !fs.existsSync(bundle)) {
+  process.stderr.write('usage: node make-code-cache.cjs BUNDLE_DIR [start.js|start-serve.js] (with start.js, mailroom.js and the one named)\n');
   process.exit(2);
 }
 const V8_FLAGS = ['--random-seed=1'];
@@ -54,7 +59,7 @@ function greets(port) {
 async function runOnce(out) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
   try {
-    execFileSync(process.execPath, [start, '--data', data, 'init', '--hostname', 'mail.build.invalid'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [init, '--data', data, 'init', '--hostname', 'mail.build.invalid'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const configFile = path.join(data, 'config.json');
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
     for (const key of Object.keys(config.listen)) {
