@@ -44,7 +44,7 @@ import { loadSrsKey } from './srs/srs-key.js';
 import { srsForward } from './srs/srs-codec.js';
 import { dkimMessageSigner, startSigningDir } from './delivery/dkim-message-signer.js';
 import type { MessageSigner } from './delivery/message-signer.js';
-import { createDkimSigner } from './queue/dkim-signer.js';
+import { createWorkerDkimSigner, type WorkerDkimSigner } from './queue/dkim-worker-signer.js';
 import { FsDkimKeyStore } from './store/fs/dkim-key-store.js';
 import { createDnsLookup } from './queue/dns-lookup.js';
 import { MessageSpool } from './store/fs/message-spool.js';
@@ -145,12 +145,18 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   });
 
   // DKIM: every submitted message is signed for the sender's domain with its active keys (none:
-  // unsigned). Messages being signed spill to DATA/signing, never whole into memory.
+  // unsigned). Messages being signed spill to DATA/signing, never whole into memory. Up to
+  // 256 KiB they are signed on a worker thread, off the thread that runs the sessions.
   const signingDir = path.join(config.dataDir, 'signing');
   let signer: MessageSigner;
+  let dkimWorker: WorkerDkimSigner | null = null;
   try {
     await startSigningDir(signingDir);
-    signer = options.signer ?? dkimMessageSigner(createDkimSigner({ keys: new FsDkimKeyStore({ dataDir: config.dataDir }) }), signingDir);
+    if (options.signer) signer = options.signer;
+    else {
+      dkimWorker = createWorkerDkimSigner({ keys: new FsDkimKeyStore({ dataDir: config.dataDir }), logger: logger.child({ component: 'dkim' }) });
+      signer = dkimMessageSigner(dkimWorker, signingDir);
+    }
   } catch (err) {
     await mailStore.close().catch(() => undefined);
     db.close();
@@ -312,6 +318,7 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
     // stays pending in the spool and is tried again after the restart.
     await Promise.allSettled([...listeners.map((l) => l.close(DRAIN_MS)), pop3?.close(DRAIN_MS), imap?.close(DRAIN_MS), managesieve?.close(DRAIN_MS), runner.stop(DRAIN_MS)]);
     await Promise.allSettled([session.settled(), submission.settled(), submissions.settled()]);
+    await dkimWorker?.close().catch(() => undefined);
     // smtp-server reports closed sessions on the next turn; let their log lines out first.
     await new Promise((resolve) => setImmediate(resolve));
     await mailStore.close();
