@@ -1,13 +1,13 @@
 // The DKIM signer, checked by an independent verifier (mailauth) reading the public keys that
 // the key store publishes: both signatures pass, any change to the body or a signed header fails.
 
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { createDkimSigner } from '../../../mail/queue/dkim-signer.js';
 import { RelaxedBodyHash } from '../../../mail/queue/dkim-canonical.js';
-import { fakeResolver, publishedTxt, tempKeyStore } from './dkim-test-keys.js';
+import { suiteSigningKeys } from './dkim-test-keys.js';
 
 const MESSAGE = [
   'Received: from client by mx (Mailroom)',
@@ -28,19 +28,12 @@ const MESSAGE = [
 ].join('\r\n');
 
 describe('DKIM signer', () => {
-  let keys: Awaited<ReturnType<typeof tempKeyStore>>;
-  let resolver: ReturnType<typeof fakeResolver>;
+  const fixture = suiteSigningKeys();
 
-  before(async () => {
-    keys = await tempKeyStore(['example.com']);
-    resolver = fakeResolver(await publishedTxt(keys.store, 'example.com'));
-  });
-  after(() => keys.cleanup());
-
-  const verify = async (message: string) => (await dkimVerify(Buffer.from(message), { resolver })).results;
+  const verify = async (message: string) => (await dkimVerify(Buffer.from(message), { resolver: fixture.resolver })).results;
 
   test('both signatures (rsa-sha256, ed25519-sha256) verify', async () => {
-    const signer = createDkimSigner({ keys: keys.store });
+    const signer = createDkimSigner({ keys: fixture.keys.store });
     const headers = await signer.sign('example.com', Buffer.from(MESSAGE));
     assert.equal(headers.match(/^DKIM-Signature:/gm)?.length, 2);
     assert.match(headers, /a=rsa-sha256/);
@@ -52,7 +45,7 @@ describe('DKIM signer', () => {
   });
 
   test('stream input, in tiny chunks split anywhere, gives the same body hash', async () => {
-    const signer = createDkimSigner({ keys: keys.store, now: () => new Date(1_800_000_000_000) });
+    const signer = createDkimSigner({ keys: fixture.keys.store, now: () => new Date(1_800_000_000_000) });
     const whole = await signer.sign('example.com', Buffer.from(MESSAGE));
     const bytes = Buffer.from(MESSAGE);
     const chunks: Buffer[] = [];
@@ -64,7 +57,7 @@ describe('DKIM signer', () => {
   });
 
   test('a modified body, an added From or a changed Subject fail', async () => {
-    const signer = createDkimSigner({ keys: keys.store });
+    const signer = createDkimSigner({ keys: fixture.keys.store });
     const headers = await signer.sign('example.com', Buffer.from(MESSAGE));
     const body = await verify(headers + MESSAGE.replace('Hi Bob', 'Hi Eve'));
     // mailauth reports a body hash mismatch as neutral with a comment (RFC 6376 6.3), never pass.
@@ -84,7 +77,7 @@ describe('DKIM signer', () => {
   });
 
   test('a domain without keys is not signed; a message without From is refused', async () => {
-    const signer = createDkimSigner({ keys: keys.store });
+    const signer = createDkimSigner({ keys: fixture.keys.store });
     assert.equal(await signer.sign('other.example', Buffer.from(MESSAGE)), '');
     await assert.rejects(signer.sign('example.com', Buffer.from('Subject: x\r\n\r\nbody\r\n')), { code: 'dkim_no_from' });
   });

@@ -2,6 +2,7 @@
 // its published keys as TXT records.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FsDkimKeyStore } from '../../../mail/store/fs/dkim-key-store.js';
@@ -26,4 +27,15 @@ export async function publishedTxt(store: FsDkimKeyStore, domain: string): Promi
   const map = new Map<string, string[]>();
   for (const key of await store.publishedKeys(domain)) map.set(`${key.selector}._domainkey.${domain}`, [key.txt]);
   return map;
+}
+
+/** For a suite: a key store with `domain`'s keys and a resolver publishing them, made before it and removed after. */
+export function suiteSigningKeys(domain = 'example.com'): { keys: Awaited<ReturnType<typeof tempKeyStore>>; resolver: ReturnType<typeof fakeResolver> } {
+  const fixture = {} as { keys: Awaited<ReturnType<typeof tempKeyStore>>; resolver: ReturnType<typeof fakeResolver> };
+  before(async () => {
+    fixture.keys = await tempKeyStore([domain]);
+    fixture.resolver = fakeResolver(await publishedTxt(fixture.keys.store, domain));
+  });
+  after(() => fixture.keys.cleanup());
+  return fixture;
 }
