@@ -2,7 +2,7 @@
 // so that the main thread, which runs every SMTP session, does not. Per 4 KB message the main
 // thread spent about half a millisecond on DKIM (the relaxed body hash, the header
 // canonicalization, an Ed25519 signature and the hand-off of the RSA one to the pool): the
-// largest part of its work that Postfix, relaying, does not do. Requests are answered in order.
+// largest part of its work that Postfix, relaying, does not do. Answers carry their request's id.
 
 import type { KeyObject } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
@@ -14,22 +14,12 @@ if (!parentPort) throw new Error('dkim-sign-worker.js runs as a worker thread of
 const port = parentPort;
 
 const keysById = new Map<number, KeyObject>();
-let current: { keys: DkimKey[]; time: number } = { keys: [], time: 0 };
-const signer = createDkimSigner({
-  keys: { activeKeys: async () => current.keys },
-  now: () => new Date(current.time * 1000),
-  rsaInline: true,
-});
-
-/** One request at a time: `current` belongs to it until it answers. */
-let chain: Promise<void> = Promise.resolve();
 
 port.on('message', (request: SignRequest) => {
-  chain = chain.then(() => handle(request));
+  void handle(request).then((reply) => port.postMessage(reply));
 });
 
-async function handle(request: SignRequest): Promise<void> {
-  let reply: SignReply;
+async function handle(request: SignRequest): Promise<SignReply> {
   try {
     const keys: DkimKey[] = request.keys.map((ref) => {
       if (ref.privateKey) keysById.set(ref.id, ref.privateKey);
@@ -37,12 +27,12 @@ async function handle(request: SignRequest): Promise<void> {
       if (!privateKey) throw new MailroomError('dkim_key_unknown', `the signing worker has no key ${ref.id} (${ref.selector})`);
       return { selector: ref.selector, algorithm: ref.algorithm, privateKey };
     });
-    current = { keys, time: request.time };
+    // A signer per request (it is a few closures): its keys and time are this request's.
+    const signer = createDkimSigner({ keys: { activeKeys: async () => keys }, now: () => new Date(request.time * 1000), rsaInline: true });
     const message = Buffer.from(request.message.buffer, request.message.byteOffset, request.message.byteLength);
-    reply = { id: request.id, ok: true, header: await signer.sign(request.domain, message) };
+    return { id: request.id, ok: true, header: await signer.sign(request.domain, message) };
   } catch (err) {
     const code = err instanceof MailroomError ? err.code : 'dkim_sign_failed';
-    reply = { id: request.id, ok: false, code, message: (err as Error)?.message ?? String(err) };
+    return { id: request.id, ok: false, code, message: (err as Error)?.message ?? String(err) };
   }
-  port.postMessage(reply);
 }
