@@ -189,16 +189,26 @@ export class RspamdFixture extends PeerFixture {
    * the normal worker can race to create the SQLite files, and a controller that lost the race
    * never opens them. So: teach a throwaway message until it takes, and if it has not taken
    * after 15 s restart rspamd once (the files exist by then). At most 90 s in all.
+   * One probe that took was not enough: a test's first learn right after it was once answered
+   * "cannot find statfile backend" again under load. So it takes READY_STREAK fresh probes in a
+   * row (each a new message, which the backend must store; "already learned" would not prove it).
    */
   async bayesReady(): Promise<void> {
+    const READY_STREAK = 3;
     const words = 'mailroom fixture probe message with enough distinct tokens for the bayes classifier to accept it today';
-    const probe = `From: probe@fixture.example\r\nSubject: probe\r\nMessage-ID: <probe-${Date.now()}@fixture.example>\r\n\r\n${words}\r\n${words.split(' ').reverse().join(' ')}\r\n`;
+    const probe = (n: number) => `From: probe@fixture.example\r\nSubject: probe ${n}\r\nMessage-ID: <probe-${Date.now()}-${n}@fixture.example>\r\n\r\n${words} token${n}\r\n${words.split(' ').reverse().join(' ')}\r\n`;
     const started = Date.now();
     let restarted = false;
     let last = '';
-    while (Date.now() - started < 90_000) {
-      const answer = await postLearn(this.controllerPort, probe);
-      if (answer.ok || /already learned/i.test(answer.text)) return;
+    let streak = 0;
+    for (let n = 0; Date.now() - started < 90_000; n++) {
+      const answer = await postLearn(this.controllerPort, probe(n));
+      if (answer.ok) {
+        if (++streak >= READY_STREAK) return;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      streak = 0;
       last = answer.text;
       if (!restarted && Date.now() - started > 15_000) {
         restarted = true;
