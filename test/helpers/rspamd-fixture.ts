@@ -184,40 +184,46 @@ export class RspamdFixture extends PeerFixture {
   }
 
   /**
-   * Waits until the controller can learn. rspamd answers /ping before its controller has opened
-   * the Bayes statfiles ("cannot find statfile backend"); on a loaded machine the controller and
-   * the normal worker can race to create the SQLite files, and a controller that lost the race
-   * never opens them. So: teach a throwaway message until it takes, and if it has not taken
-   * after 15 s restart rspamd once (the files exist by then). At most 90 s in all.
-   * One probe that took was not enough: a test's first learn right after it was once answered
-   * "cannot find statfile backend" again under load. So it takes READY_STREAK fresh probes in a
-   * row (each a new message, which the backend must store; "already learned" would not prove it).
+   * Waits until the controller can learn, with the Bayes files made before any process opens them.
+   * On a fresh DBDIR every rspamd process (the controller and each normal worker) creates the
+   * SQLite statfiles at once at start; they race ("BEGIN EXCLUSIVE TRANSACTION: database is
+   * locked" in the log), and under load the controller can come out of it with a backend that
+   * fails learns ("cannot find statfile backend"), at first or later. One probe that took was not
+   * proof (CI saw the next learn fail), nor were three in a row (CI saw 90 s without them). So:
+   * teach a throwaway message until it takes (the files and their tokenizer settings are then
+   * committed), restart rspamd so that every process opens finished files and none creates
+   * them, and teach a fresh probe again until it takes. At most 90 s in all.
    */
   async bayesReady(): Promise<void> {
-    const READY_STREAK = 3;
     const words = 'mailroom fixture probe message with enough distinct tokens for the bayes classifier to accept it today';
-    const probe = (n: number) => `From: probe@fixture.example\r\nSubject: probe ${n}\r\nMessage-ID: <probe-${Date.now()}-${n}@fixture.example>\r\n\r\n${words} token${n}\r\n${words.split(' ').reverse().join(' ')}\r\n`;
+    let n = 0;
+    const probe = () => {
+      n++;
+      return `From: probe@fixture.example\r\nSubject: probe ${n}\r\nMessage-ID: <probe-${Date.now()}-${n}@fixture.example>\r\n\r\n${words} token${n}\r\n${words.split(' ').reverse().join(' ')}\r\n`;
+    };
     const started = Date.now();
-    let restarted = false;
-    let last = '';
-    let streak = 0;
-    for (let n = 0; Date.now() - started < 90_000; n++) {
-      const answer = await postLearn(this.controllerPort, probe(n));
-      if (answer.ok) {
-        if (++streak >= READY_STREAK) return;
-        await new Promise((r) => setTimeout(r, 200));
-        continue;
+    const answers = new Set<string>();
+    const learnOnce = async (untilMs: number, restartAfterMs: number | null): Promise<boolean> => {
+      while (Date.now() - started < untilMs) {
+        const answer = await postLearn(this.controllerPort, probe());
+        if (answer.ok) return true;
+        answers.add(answer.text.slice(0, 200));
+        if (restartAfterMs !== null && Date.now() - started > restartAfterMs) {
+          restartAfterMs = null;
+          await this.restart();
+          continue;
+        }
+        await new Promise((r) => setTimeout(r, 500));
       }
-      streak = 0;
-      last = answer.text;
-      if (!restarted && Date.now() - started > 15_000) {
-        restarted = true;
-        await this.restart();
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, 500));
+      return false;
+    };
+    // First: the files exist (restarting once if the controller lost the race outright).
+    if (await learnOnce(60_000, 15_000)) {
+      await this.restart();
+      // Then: a controller that opened finished files learns.
+      if (await learnOnce(90_000, null)) return;
     }
-    throw new Error(`rspamd's controller cannot learn after 90 s: ${last} ${this.logTail()}`);
+    throw new Error(`rspamd's controller cannot learn after ${Math.round((Date.now() - started) / 1000)} s: ${[...answers].join(' | ')} ${this.logTail()}`);
   }
 
   /**
