@@ -14,9 +14,9 @@ import type { CliArgs } from '../args.js';
 const POLL_MS = 100;
 
 export async function serveCommand(args: CliArgs): Promise<number> {
-  const { runMailDaemon } = await import('../../mail/main.js');
+  const { runMailDaemon, warmUpMailDaemon } = await import('../../mail/main.js');
   const waitS = Number(process.env.MAILROOM_SERVE_CONFIG_WAIT ?? 0);
-  if (Number.isFinite(waitS) && waitS > 0 && !(await configAppears(path.join(args.dataDir, 'config.json'), waitS * 1000))) {
+  if (Number.isFinite(waitS) && waitS > 0 && !(await configAppears(path.join(args.dataDir, 'config.json'), waitS * 1000, warmUpMailDaemon))) {
     process.stderr.write(`mailroom: no ${path.join(args.dataDir, 'config.json')} after ${waitS}s (MAILROOM_SERVE_CONFIG_WAIT)\n`);
     return 2;
   }
@@ -24,10 +24,19 @@ export async function serveCommand(args: CliArgs): Promise<number> {
   return 0;
 }
 
-/** True once `file` exists (first boot renames it into place whole, last of the data directory). */
-async function configAppears(file: string, limitMs: number): Promise<boolean> {
+/**
+ * True once `file` exists (first boot renames it into place whole, last of the data directory).
+ * If it has to wait, it first runs `warmUp` (work the start does anyway, so never time lost).
+ */
+async function configAppears(file: string, limitMs: number, warmUp: () => void): Promise<boolean> {
   const deadline = Date.now() + limitMs;
+  let warm = false;
   while (!existsSync(file)) {
+    if (!warm) {
+      warm = true;
+      warmUp();
+      continue;
+    }
     if (Date.now() >= deadline) return false;
     await sleep(POLL_MS);
   }
