@@ -26,6 +26,7 @@ import { TlsContextSource } from './listener/tls-context-source.js';
 import { SmtpSessionServer } from './session/smtp/smtp-session-server.js';
 import type { SmtpSessionDeps } from './session/smtp/deps.js';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database.js';
+import { migrateMailDatabase } from './store/sqlite/mail-database-schema.js';
 import { SqliteDirectory } from './store/sqlite/directory.js';
 import { SqliteMailStore } from './store/sqlite/mail-store.js';
 import { FsBlobStore } from './store/fs/blob-store.js';
@@ -123,6 +124,13 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   const controlTap = createControlTap();
   const logger = options.logger ?? createLogger({ level: config.log.level, bindings: { component: 'mail' }, sink: controlTap.sink(stdoutSink()) });
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
+  try {
+    migrateMailDatabase(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  startTimes.mark('database');
   let blobs: FsBlobStore;
   let mailStore: SqliteMailStore;
   let spool: OutboundSpool;

@@ -191,8 +191,13 @@ export class OutboundSpool {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** The spool's tables in the shared database (open() does it too). */
+  static migrate(db: Db): void {
+    migrate(db, 'queue', QUEUE_SCHEMA_STEPS);
+  }
+
   static async open(options: OutboundSpoolOptions): Promise<OutboundSpool> {
-    migrate(options.db, 'queue', QUEUE_SCHEMA_STEPS);
+    OutboundSpool.migrate(options.db);
     const blobs = await FsBlobStore.open({ dataDir: options.spoolDir, ...(options.logger ? { logger: options.logger } : {}) });
     const spool = new OutboundSpool(options.db, blobs, options);
     await spool.sweepOrphans();

@@ -28,17 +28,22 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
 }
 
 /**
- * Applies the schema steps of one component in order, each in its own transaction, and records
- * how many have been applied. Steps are append-only: never edit one that has shipped.
+ * Applies the schema steps of one component that are still pending, in order, in one
+ * transaction (all of them or none), and records how many have been applied. Steps are
+ * append-only: never edit one that has shipped.
+ * One transaction, not one per step: each commit is an fsync, and a fresh database (the
+ * appliance's first boot) takes every step of every component before mail can start; under
+ * software emulation each fsync is tens of milliseconds.
  */
 export function migrate(db: Db, component: string, steps: readonly string[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM schema_version WHERE component = ?').get(component) as { version: number } | undefined;
-  const applied = row?.version ?? 0;
-  for (let i = applied; i < steps.length; i++) {
-    db.transaction(() => {
-      db.exec(steps[i]!);
-      db.prepare('INSERT INTO schema_version (component, version) VALUES (?, ?) ON CONFLICT(component) DO UPDATE SET version = excluded.version').run(component, i + 1);
-    }).immediate();
-  }
+  const version = db.prepare('SELECT version FROM schema_version WHERE component = ?').pluck();
+  if (((version.get(component) as number | undefined) ?? 0) >= steps.length) return;
+  db.transaction(() => {
+    // Read again inside the write lock: another process may have migrated meanwhile.
+    const applied = (version.get(component) as number | undefined) ?? 0;
+    if (applied >= steps.length) return;
+    for (let i = applied; i < steps.length; i++) db.exec(steps[i]!);
+    db.prepare('INSERT INTO schema_version (component, version) VALUES (?, ?) ON CONFLICT(component) DO UPDATE SET version = excluded.version').run(component, steps.length);
+  }).immediate();
 }
