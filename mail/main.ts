@@ -102,8 +102,8 @@ export function warmUpMailDaemon(): void {
 }
 
 /** Runs the daemon until SIGTERM or SIGINT; resolves when it has shut down. */
-export async function runMailDaemon(dataDir: string): Promise<void> {
-  const daemon = await startMailDaemon(dataDir, { handleSignals: true });
+export async function runMailDaemon(dataDir: string, beforeStart: Readonly<Record<string, number>> = {}): Promise<void> {
+  const daemon = await startMailDaemon(dataDir, { handleSignals: true, beforeStart });
   await daemon.stopped;
 }
 
@@ -112,12 +112,14 @@ export interface MailDaemonOptions {
   logger?: Logger;
   /** Signing of submitted mail; default DKIM with the domain's active keys (DATA/dkim). */
   signer?: MessageSigner;
+  /** Steps before the start, in ms since Node.js started, for startMs (`serve`: loaded, warmedUp, configSeen). */
+  beforeStart?: Readonly<Record<string, number>>;
 }
 
 export async function startMailDaemon(dataDir: string, options: MailDaemonOptions = {}): Promise<MailDaemon> {
   // How long each part of the start took, in the "mail daemon started" line: under software
   // emulation (the image's boot test) a start takes seconds, and this says where they went.
-  const startTimes = startClock();
+  const startTimes = startClock(options.beforeStart);
   const config = loadConfig(dataDir);
   startTimes.mark('config');
   // The control tap sees every log line and queue event, for the agent's live views and counters.
@@ -472,12 +474,13 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
 }
 
 /**
- * Milliseconds since the daemon's start at each named step, and since the process started
- * (`process`: Node.js itself and the code's load, which the daemon's own clock does not see).
+ * Milliseconds since the daemon's start at each named step; `process` (the daemon's start) and
+ * the steps before it (`beforeStart`) are in milliseconds since Node.js started instead: its own
+ * start and the code's load, which the daemon's clock does not see.
  */
-function startClock(): { marks: Record<string, number>; mark(name: string): void } {
+function startClock(beforeStart: Readonly<Record<string, number>> = {}): { marks: Record<string, number>; mark(name: string): void } {
   const t0 = performance.now();
-  const marks: Record<string, number> = { process: Math.round(t0) };
+  const marks: Record<string, number> = { ...beforeStart, process: Math.round(t0) };
   return { marks, mark: (name) => { marks[name] = Math.round(performance.now() - t0); } };
 }
 

@@ -15,12 +15,21 @@ const POLL_MS = 100;
 
 export async function serveCommand(args: CliArgs): Promise<number> {
   const { runMailDaemon, warmUpMailDaemon } = await import('../../mail/main.js');
+  // Milliseconds since Node.js started, for the daemon's "mail daemon started" line (startMs).
+  const beforeStart: Record<string, number> = { loaded: Math.round(performance.now()) };
   const waitS = Number(process.env.MAILROOM_SERVE_CONFIG_WAIT ?? 0);
-  if (Number.isFinite(waitS) && waitS > 0 && !(await configAppears(path.join(args.dataDir, 'config.json'), waitS * 1000, warmUpMailDaemon))) {
-    process.stderr.write(`mailroom: no ${path.join(args.dataDir, 'config.json')} after ${waitS}s (MAILROOM_SERVE_CONFIG_WAIT)\n`);
-    return 2;
+  if (Number.isFinite(waitS) && waitS > 0) {
+    const warmUp = () => {
+      warmUpMailDaemon();
+      beforeStart.warmedUp = Math.round(performance.now());
+    };
+    if (!(await configAppears(path.join(args.dataDir, 'config.json'), waitS * 1000, warmUp))) {
+      process.stderr.write(`mailroom: no ${path.join(args.dataDir, 'config.json')} after ${waitS}s (MAILROOM_SERVE_CONFIG_WAIT)\n`);
+      return 2;
+    }
+    beforeStart.configSeen = Math.round(performance.now());
   }
-  await runMailDaemon(args.dataDir);
+  await runMailDaemon(args.dataDir, beforeStart);
   return 0;
 }
 

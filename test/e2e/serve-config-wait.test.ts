@@ -49,7 +49,7 @@ describe('serve waits for first boot\'s config.json (MAILROOM_SERVE_CONFIG_WAIT)
       await client.quit().catch(() => undefined);
       const started = await waitFor(() => stdout.split('\n').find((l) => l.includes('"mail daemon started"')), 10_000, 'the started line');
       const startMs = (JSON.parse(started) as { startMs: Record<string, number> }).startMs;
-      for (const step of ['config', 'stores', 'sessions', 'smtp', 'listeners', 'control']) assert.equal(typeof startMs[step], 'number', `startMs.${step} in ${started}`);
+      for (const step of ['loaded', 'warmedUp', 'configSeen', 'process', 'config', 'database', 'stores', 'sessions', 'smtp', 'listeners', 'control']) assert.equal(typeof startMs[step], 'number', `startMs.${step} in ${started}`);
       console.log(`greeting ${Date.now() - appeared} ms after config.json appeared; startMs ${JSON.stringify(startMs)}`);
     } finally {
       child.kill('SIGTERM');
