@@ -79,6 +79,7 @@ class Machine {
     this.phase = 'slot A (first boot)';
     this.findings = [];
     this.silentResets = 0;
+    this.panicResets = 0;
   }
 
   async start() {
@@ -177,7 +178,24 @@ class Machine {
       const tail = text.slice(from);
       const m = re.exec(tail);
       if (m) return { match: m, at: from + m.index, text };
-      if (/\(initramfs\) |Kernel panic/.test(tail)) fail(`boot stopped while waiting for ${what}:\n${text.slice(-2000)}`);
+      if (/\(initramfs\) |Kernel panic/.test(tail)) {
+        if (this.panicResets < 1 && isEmulatorPatchingOops(tail)) {
+          // Seen once in CI (session 9): the guest kernel died of an unexpected int3 in code it
+          // was patching in place (static keys) while another vCPU ran it: multi-threaded TCG and
+          // cross-modifying code, the emulator's race, not the image's. Reset once, loudly; a
+          // second one fails. The time lost stays in the greeting's measurement (from power-on).
+          this.panicResets++;
+          const finding = `kernel panic of ${this.phase} while waiting for ${what}: an int3 Oops in code being patched (emulator race); reset`;
+          this.findings.push(finding);
+          console.log(`\n${'!'.repeat(100)}\n[image:test ${since()}s] FINDING: ${finding}\n${tail.slice(-1500)}\n${'!'.repeat(100)}\n`);
+          await this.qmp.command('system_reset');
+          from = text.length;
+          started = Date.now();
+          this.watch = null;
+          continue;
+        }
+        fail(`boot stopped while waiting for ${what}:\n${text.slice(-2000)}${this.findings.length ? `\n(earlier: ${this.findings.join('; ')})` : ''}`);
+      }
       if ((Date.now() - started) / 1000 > timeoutS) fail(`no ${what} after ${timeoutS}s:\n${text.slice(-2000)}`);
       // After a reset the boot starts over: it gets its whole time again.
       if (await this.watchSilence(what)) started = Date.now();
@@ -212,6 +230,15 @@ class Machine {
     this.qmp?.close();
     if (this.qemu && this.qemu.exitCode === null) this.qemu.kill('SIGKILL');
   }
+}
+
+/**
+ * A panic that began with an Oops on an int3 trap: the kernel met a breakpoint it was itself
+ * placing to patch code (text_poke) after it had taken it out again. Any other panic is real.
+ */
+function isEmulatorPatchingOops(consoleTail) {
+  const oops = /Oops: ([^\n]*)/.exec(consoleTail);
+  return oops !== null && /^int3\b/.test(oops[1]);
 }
 
 // ---- scenario: mail ----------------------------------------------------------------------------
