@@ -174,7 +174,7 @@ class Machine {
     this.watch = null;
     for (;;) {
       const text = this.console();
-      if (this.qemu.exitCode !== null) fail(`qemu exited (${this.qemu.exitCode}) while waiting for ${what}: ${this.qemuErr.trim()}\n${text.slice(-2000)}`);
+      if (this.qemu.exitCode !== null || this.qemu.signalCode !== null) fail(`qemu exited (${this.qemu.exitCode ?? this.qemu.signalCode}) while waiting for ${what}: ${this.qemuErr.trim()}\n${text.slice(-2000)}`);
       const tail = text.slice(from);
       const m = re.exec(tail);
       if (m) return { match: m, at: from + m.index, text };
@@ -267,7 +267,8 @@ async function smtpReady(m) {
       s.on('close', () => resolve(false));
     });
     if (greeted) return (Date.now() - m.powerOn) / 1000;
-    if (m.qemu.exitCode !== null || (Date.now() - m.powerOn) / 1000 > BOOT_TIMEOUT_S) return null;
+    // qemu gone (exited, or killed by a signal: then exitCode stays null) ends the poll.
+    if (m.qemu.exitCode !== null || m.qemu.signalCode !== null || (Date.now() - m.powerOn) / 1000 > BOOT_TIMEOUT_S) return null;
     await sleep(Math.max(0, 1000 - (Date.now() - attempt)));
   }
 }
@@ -579,3 +580,6 @@ async function main() {
 }
 
 await main();
+// Nothing may outlive the verdict: a poll still waiting for a machine that is gone (seen: the
+// greeting poll after a failed boot, 25 min until its own timeout) would hold CI's image job.
+process.exit(process.exitCode ?? 0);
