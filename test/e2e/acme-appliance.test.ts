@@ -79,7 +79,7 @@ describe('the appliance\'s ACME path: agent with its own state directory, certif
 
     helper = await HelperProcess.start(inst.dataDir, socketPath);
     agent = new AgentProcess(inst.dataDir);
-    await waitFor(() => agent!.lines.find((l) => l.msg === 'agent started'), 30_000, 'the agent to start');
+    await agent.started();
   });
   after(async () => {
     await agent?.stop();

@@ -114,7 +114,7 @@ describe('ACME certificates with Pebble, hot-reloaded into the running daemons',
       },
     });
     agent = new AgentProcess(inst.dataDir);
-    await waitFor(() => agent!.lines.find((l) => l.msg === 'agent started'), 20_000, 'the agent to start');
+    await agent.started();
   });
   after(async () => {
     for (const l of open) l.socket.destroy();
