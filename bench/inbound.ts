@@ -97,6 +97,11 @@ interface Server {
   delivered: () => number;
   /** Whether acceptance already means "in the mailbox" (no queue to drain). */
   ackIsDelivery: boolean;
+  /**
+   * Bodies not yet in a file of their own (Mailroom's intake, mail/store/sqlite/body-spill.ts);
+   * absent when every delivered message already is one (Postfix's Maildir).
+   */
+  unfiled?: () => number;
 }
 
 interface RoundResult {
@@ -107,6 +112,9 @@ interface RoundResult {
   deliverSec: number;
   acceptRate: number;
   deliverRate: number;
+  /** Until every body of the load was in its own file (Mailroom's intake moved); = deliverRate when delivery writes the file. */
+  filedRate: number;
+  filedSec: number;
   capped: boolean;
   loadedP50: number;
   loadedP99: number;
@@ -173,6 +181,13 @@ async function measure(s: Server, o: Options, scenario: Scenario, round: number)
   const acceptSec = Number(tAccept - t0) / 1e9;
   const deliverSec = Number(tDeliver - t0) / 1e9;
   const got = drained.count - before - loaded.latenciesMs.length;
+  let tFiled = tDeliver;
+  if (s.unfiled) {
+    const deadline = Date.now() + o.drainCapMs;
+    while (s.unfiled() > 0 && Date.now() < deadline) await sleep(10);
+    tFiled = process.hrtime.bigint();
+  }
+  const filedSec = Number(tFiled - t0) / 1e9;
   if (!drained.ok) log(`${s.name} round ${round}: only ${drained.count - before} of ${expected - before} messages reached the mailbox`);
   if (src.code !== 0) log(`${s.name} round ${round}: smtp-source exited ${src.code}${src.capped ? ' (time cap)' : ''}: ${src.stderr.split('\n').slice(-3).join(' | ')}`);
   // The idle probe: sequential messages on the quiet server, right after the drain.
@@ -184,6 +199,7 @@ async function measure(s: Server, o: Options, scenario: Scenario, round: number)
     server: s.name, scenario, round, acceptSec, deliverSec,
     acceptRate: Math.min(got, o.messages) / acceptSec,
     deliverRate: Math.min(got, o.messages) / deliverSec,
+    filedRate: Math.min(got, o.messages) / filedSec, filedSec,
     capped: src.capped || !drained.ok,
     loadedP50: quantile(loaded.latenciesMs, 0.5), loadedP99: quantile(loaded.latenciesMs, 0.99), loadedN: loaded.latenciesMs.length,
     loadedTxP50: quantile(loaded.transactionMs, 0.5),
@@ -239,6 +255,7 @@ function report(results: RoundResult[], o: Options, load: { before: string; afte
   const ms = (d: number) => (x: number) => fmt(x, d);
   const rows: Row[] = [
     ...o.scenarios.map((sc): Row => ({ label: `Delivered into the mailbox, msgs/s: ${SCENARIO_TEXT[sc]}`, scenario: sc, value: (rs) => median(rs.map((r) => r.deliverRate)), show: rate })),
+    ...o.scenarios.map((sc): Row => ({ label: `…and every body in a file of its own, msgs/s: ${SCENARIO_TEXT[sc]}`, scenario: sc, value: (rs) => median(rs.map((r) => r.filedRate)), show: rate })),
     { label: `End of DATA → 250 under load, p50 (ms)`, scenario: latencyScenario, value: (rs) => median(rs.map((r) => r.loadedP50)), show: ms(1) },
     { label: `End of DATA → 250 under load, p99 (ms)`, scenario: latencyScenario, value: (rs) => median(rs.map((r) => r.loadedP99)), show: ms(1) },
     { label: 'End of DATA → 250 idle, p50 (ms)', scenario: null, value: (rs) => median(rs.map((r) => r.idleP50)), show: ms(2) },
@@ -255,7 +272,7 @@ function report(results: RoundResult[], o: Options, load: { before: string; afte
     const cells = vals.map(({ x, rs }) => row.show(x, rs));
     return `| ${row.label} | ${cells.join(' | ')}${both ? ` | ${ratio(vals[1]!.x, vals[0]!.x)}` : ''} |`;
   });
-  const perRound = results.map((r) => `| ${r.server} | ${r.scenario} | ${r.round} | ${fmt(r.deliverRate)} | ${fmt(r.acceptRate)} | ${fmt(r.deliverSec, 2)} | ${fmt(r.loadedP50, 1)} / ${fmt(r.loadedP99, 1)} (n=${r.loadedN}) | ${fmt(r.loadedTxP50, 1)} | ${fmt(r.idleP50, 2)} / ${fmt(r.idleP99, 2)} (n=${r.idleN}) | ${fmt(r.greetP50, 1)} | ${mib(r.peakRss)} | ${mib(r.peakPss)} |${r.capped ? ' capped' : ''}${r.probeFailures ? ` probe failures: ${r.probeFailures} (${r.probeFirstFailure})` : ''}`);
+  const perRound = results.map((r) => `| ${r.server} | ${r.scenario} | ${r.round} | ${fmt(r.deliverRate)} | ${fmt(r.filedRate)} | ${fmt(r.acceptRate)} | ${fmt(r.deliverSec, 2)} | ${fmt(r.loadedP50, 1)} / ${fmt(r.loadedP99, 1)} (n=${r.loadedN}) | ${fmt(r.loadedTxP50, 1)} | ${fmt(r.idleP50, 2)} / ${fmt(r.idleP99, 2)} (n=${r.idleN}) | ${fmt(r.greetP50, 1)} | ${mib(r.peakRss)} | ${mib(r.peakPss)} |${r.capped ? ' capped' : ''}${r.probeFailures ? ` probe failures: ${r.probeFailures} (${r.probeFirstFailure})` : ''}`);
   const cpu = os.cpus()[0]?.model ?? '?';
   const cmd = (sc: Scenario) => `\`smtp-source -s ${o.sessions} -l ${o.size} -m ${o.messages} -r 1${sc === 'reuse' ? ' -d' : ''}\``;
   return [
@@ -265,15 +282,16 @@ function report(results: RoundResult[], o: Options, load: { before: string; afte
     '',
     `Medians of ${o.rounds} round${o.rounds > 1 ? 's' : ''}, the servers taking turns (order reversed each round) in one run on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${v.node}, ${new Date().toISOString().slice(0, 10)}; load average ${load.before} before, ${load.after} after.`,
     `Load: Postfix's ${o.scenarios.map(cmd).join(' and ')} to one local mailbox over loopback, after a ${o.warmup}-message warm-up of each server.`,
-    'Delivered = messages / time from the first connection until the last message is in the mailbox. Postfix says 250 once its queue file is fsync\'d and then delivers with virtual(8) into a Maildir (its drain counts); Mailroom says 250 once the message file and its SQLite index are fsync\'d in its store.',
+    'Delivered = messages / time from the first connection until the last message is in the mailbox. Postfix says 250 once its queue file is fsync\'d and then delivers with virtual(8) into a Maildir (its drain counts); Mailroom says 250 once the message and its SQLite index are durable in its store: a body over 64 KiB in its own file (fsync\'d) first, a smaller one in the same SQLite transaction as its index (mail/store/sqlite/body-spill.ts), from where the daemon moves it to its own file once deliveries pause.',
+    '…and every body in a file of its own = the same, until the last body of the load is in its file (Mailroom: its intake empty; Postfix: the same as delivered, Maildir files).',
     `Neither checks SPF/DKIM/DMARC (Postfix has no milter here; Mailroom runs with inbound.verify ${o.verify ? 'ON (--verify): Mailroom does more work than the baseline' : 'off; --verify turns it on'}).`,
     `End of DATA → 250 comes from our probe (bench/lib/smtp-probe.ts): under load, one extra session sending at most one message per 25 ms during the ${SCENARIO_TEXT[latencyScenario]} load; idle, ${o.probe} messages in sequence after the queue drained; greeting, 20 fresh connections.`,
     'Memory = /proc every 100 ms during load and drain: the daemon for Mailroom; master and all its children (smtpd, cleanup, trivial-rewrite, qmgr, virtual, …) for Postfix. Summed RSS counts shared pages once per process; PSS splits them.',
     '',
     '<details><summary>Every run</summary>',
     '',
-    '| server | load | round | delivered msgs/s | accepted msgs/s | seconds | under load p50 / p99 ms | under load MAIL → 250 p50 ms | idle p50 / p99 ms | greeting ms | peak RSS | peak PSS |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| server | load | round | delivered msgs/s | in files msgs/s | accepted msgs/s | seconds | under load p50 / p99 ms | under load MAIL → 250 p50 ms | idle p50 / p99 ms | greeting ms | peak RSS | peak PSS |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...perRound,
     '',
     '</details>',
@@ -306,7 +324,7 @@ async function main(): Promise<number> {
       const mr = mailroom;
       log(`starting Mailroom in ${mr.dir}`);
       await mr.start();
-      servers.push({ name: 'Mailroom', port: mr.port, pid: () => mr.pid, delivered: () => mr.delivered(USER), ackIsDelivery: true });
+      servers.push({ name: 'Mailroom', port: mr.port, pid: () => mr.pid, delivered: () => mr.delivered(USER), ackIsDelivery: true, unfiled: () => mr.unfiledBodies() });
     }
     for (const s of servers) {
       log(`warming up ${s.name} (${o.warmup} messages)`);
@@ -319,7 +337,7 @@ async function main(): Promise<number> {
       for (const scenario of o.scenarios) for (const s of order) {
         log(`round ${round}: ${s.name}, ${o.messages} messages, ${SCENARIO_TEXT[scenario]}`);
         const r = await measure(s, o, scenario, round);
-        log(`  ${fmt(r.deliverRate)} msgs/s delivered (${fmt(r.acceptRate)} accepted), ${fmt(r.deliverSec, 2)} s, p50/p99 under load ${fmt(r.loadedP50, 1)}/${fmt(r.loadedP99, 1)} ms, idle ${fmt(r.idleP50, 2)}/${fmt(r.idleP99, 2)} ms, greeting ${fmt(r.greetP50, 1)} ms, peak RSS ${mib(r.peakRss)}`);
+        log(`  ${fmt(r.deliverRate)} msgs/s delivered (${fmt(r.acceptRate)} accepted, ${fmt(r.filedRate)} in files), ${fmt(r.deliverSec, 2)} s, p50/p99 under load ${fmt(r.loadedP50, 1)}/${fmt(r.loadedP99, 1)} ms, idle ${fmt(r.idleP50, 2)}/${fmt(r.idleP99, 2)} ms, greeting ${fmt(r.greetP50, 1)} ms, peak RSS ${mib(r.peakRss)}`);
         results.push(r);
       }
     }

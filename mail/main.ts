@@ -138,7 +138,8 @@ export async function startMailDaemon(dataDir: string, options: MailDaemonOption
   let spool: OutboundSpool;
   try {
     blobs = await FsBlobStore.open({ dataDir: config.dataDir, logger });
-    mailStore = new SqliteMailStore({ db, blobs, logger });
+    // The daemon is the one process that moves small bodies from the intake to their files.
+    mailStore = new SqliteMailStore({ db, blobs, logger, intake: true });
   } catch (err) {
     db.close();
     throw err;

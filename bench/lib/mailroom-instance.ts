@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { freePort, sleep, tailFile, waitForSmtp } from './proc.js';
 
 /** The repository root: dist/bench/lib/ -> ../../.. */
@@ -106,6 +107,19 @@ export class MailroomInstance {
     const out = this.cli(['mail', 'ls', `${user}@${this.opts.domain}`, '--json']);
     const list = JSON.parse(out) as unknown[];
     return list.length;
+  }
+
+  /**
+   * Bodies still in the store's intake, not yet in their own files (mail/store/sqlite/body-spill.ts).
+   * Read from the database directly: no CLI command shows storage internals.
+   */
+  unfiledBodies(): number {
+    const db = new Database(path.join(this.dir, 'mailroom.db'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM pending_bodies').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
   }
 
   /** Messages still in the outbound queue, by the admin CLI's stable JSON listing. */

@@ -7,6 +7,23 @@
 export interface CommitWorkerData {
   /** The database file; the worker opens its own connection to it. */
   file: string;
+  /** The mail store's worker: move the intake's bodies to files under this DATA/blobs (body-spill.ts). */
+  spillTo?: string;
+  /** How long deliveries must pause before the worker moves bodies (default SPILL_QUIET_MS). */
+  spillQuietMs?: number;
+}
+
+/** A request that is not a batch: `op` names what the worker should do (its worker defines them). */
+export interface ControlRequest {
+  control: number;
+  op: string;
+}
+
+export type ControlReply = { control: number; ok: true } | { control: number; error: WireError };
+
+/** Something the worker wants in the daemon's log (workers have no logger of their own). */
+export interface WorkerNotice {
+  notice: { message: string; fields: Record<string, unknown> };
 }
 
 /** `J`: the job type, the same on both sides of one client/worker pair. */

@@ -18,7 +18,7 @@
 import { Worker } from 'node:worker_threads';
 import { TemporaryError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
-import { CommitWorkerError, type CommitReply, type CommitRequest, type CommitWorkerData } from './commit-messages.js';
+import { CommitWorkerError, type CommitReply, type CommitRequest, type CommitWorkerData, type ControlReply, type ControlRequest, type WorkerNotice } from './commit-messages.js';
 import { CommitOutcomeUnknownError } from './delivery-transaction.js';
 
 export interface GroupCommitStats {
@@ -53,6 +53,8 @@ export interface CommitWorkerClientOptions<J, R> {
   workerUrl: URL;
   /** Buffers of a job to hand over (transfer) rather than copy; the job must not use them after. */
   transfers?(job: J): ArrayBuffer[];
+  /** More for the worker's workerData (besides `file`). */
+  workerData?: Omit<CommitWorkerData, 'file'>;
 }
 
 interface Pending<J, R> {
@@ -77,6 +79,8 @@ export class CommitWorkerClient<J, R> {
   private batches = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private controls = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
+  private controlNumbers = 0;
 
   private readonly maxInFlight: number;
 
@@ -94,6 +98,24 @@ export class CommitWorkerClient<J, R> {
     });
   }
 
+  /** Starts the worker thread now rather than with the first batch (it may have work of its own). */
+  start(): void {
+    if (this.closed || this.worker) return;
+    this.startWorker().unref();
+  }
+
+  /** Asks the worker to do `op` (a request its worker defines) and resolves when it says it is done. */
+  control(op: string): Promise<void> {
+    if (this.closed) return Promise.reject(new TemporaryError('store_closed', 'the mail store is closed'));
+    const worker = this.worker ?? this.startWorker();
+    const request: ControlRequest = { control: ++this.controlNumbers, op };
+    return new Promise<void>((resolve, reject) => {
+      this.controls.set(request.control, { resolve, reject });
+      worker.ref();
+      worker.postMessage(request);
+    });
+  }
+
   /** Resolves when nothing is queued or being committed. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -107,6 +129,8 @@ export class CommitWorkerClient<J, R> {
     const worker = this.worker;
     this.worker = null; // its exit is expected now
     await worker?.terminate();
+    for (const c of this.controls.values()) c.reject(new TemporaryError('store_closed', 'the mail store closed before the request finished'));
+    this.controls.clear();
   }
 
   private isIdle(): boolean {
@@ -149,12 +173,17 @@ export class CommitWorkerClient<J, R> {
   }
 
   private startWorker(): Worker {
-    const workerData: CommitWorkerData = { file: this.options.file };
+    const workerData: CommitWorkerData = { ...this.options.workerData, file: this.options.file };
     const worker = new Worker(this.options.workerUrl, { workerData });
     this.stats.workersStarted++;
     this.worker = worker;
     this.workerError = null;
-    worker.on('message', (reply: CommitReply<R>) => { if (worker === this.worker) this.onReply(reply); });
+    worker.on('message', (message: CommitReply<R> | ControlReply | WorkerNotice) => {
+      if (worker !== this.worker) return;
+      if ('notice' in message) this.options.logger.warn(message.notice.message, message.notice.fields);
+      else if ('control' in message) this.onControlReply(message);
+      else this.onReply(message);
+    });
     worker.on('error', (err) => { if (worker === this.worker) this.workerError = err; });
     // A reply that cannot be read leaves its batch unanswered: treat it as a crash.
     worker.on('messageerror', (err) => {
@@ -166,6 +195,20 @@ export class CommitWorkerClient<J, R> {
     return worker;
   }
 
+  private onControlReply(reply: ControlReply): void {
+    const waiter = this.controls.get(reply.control);
+    if (!waiter) return;
+    this.controls.delete(reply.control);
+    this.unrefIfIdle();
+    if ('error' in reply) waiter.reject(new CommitWorkerError(reply.error));
+    else waiter.resolve();
+  }
+
+  /** The worker keeps the process alive only while it has batches or requests in hand. */
+  private unrefIfIdle(): void {
+    if (this.inFlight.length === 0 && this.controls.size === 0) this.worker?.unref();
+  }
+
   private onReply(reply: CommitReply<R>): void {
     const at = this.inFlight.findIndex((f) => f.batch === reply.batch);
     if (at < 0) {
@@ -173,7 +216,7 @@ export class CommitWorkerClient<J, R> {
       return;
     }
     const flight = this.inFlight.splice(at, 1)[0]!;
-    if (this.inFlight.length === 0) this.worker?.unref();
+    this.unrefIfIdle();
     if ('failed' in reply) {
       const err = new CommitWorkerError(reply.failed);
       for (const p of flight.items) p.reject(err);
@@ -203,6 +246,9 @@ export class CommitWorkerClient<J, R> {
     const batchJobs = flights.reduce((n, f) => n + f.items.length, 0);
     this.options.logger.error('commit worker died; starting a new one for the next batch', { err: cause, exitCode: code, batchJobs });
     for (const flight of flights) this.settleOrphanedBatch(flight.items, cause);
+    const controls = [...this.controls.values()];
+    this.controls.clear();
+    for (const c of controls) c.reject(new TemporaryError('store_commit_worker_died', 'the commit worker died before it finished the request', { cause }));
     if (this.queue.length > 0) this.schedule();
     else this.notifyIfIdle();
   }

@@ -1,5 +1,6 @@
-// The SQLite half of a delivery: runs inside a group-commit transaction, after the body is
-// durable. One blobs row (refcount = copies) and one search-text row however many recipients,
+// The SQLite half of a delivery: runs inside a group-commit transaction, after the body's file is
+// durable, or with a small body's bytes that this transaction makes durable (pending_bodies,
+// body-spill.ts). One blobs row (refcount = copies) and one search-text row however many recipients,
 // then one message row per distinct folder, each taking that folder's next UID and MODSEQ.
 
 import type { DeliveryTarget, MessageIndex, UserId } from '../contracts.js';
@@ -15,13 +16,20 @@ export interface DeliveryJob {
    * the commit worker to index (job-index.ts).
    */
   content: { index: MessageIndex } | { bytes: Uint8Array };
+  /**
+   * The body has no file yet: `content.bytes` are the whole body, stored with the rows in
+   * pending_bodies and moved to the blob file after the commit (body-spill.ts).
+   */
+  inline?: boolean;
   targets: readonly DeliveryTarget[];
   internalDate: Date;
 }
 
 /** A job whose index is known (the commit worker's view, after job-index.ts). */
-export interface IndexedDeliveryJob extends Omit<DeliveryJob, 'content'> {
+export interface IndexedDeliveryJob extends Omit<DeliveryJob, 'content' | 'inline'> {
   index: MessageIndex;
+  /** The body to keep in pending_bodies (an inline job's bytes). */
+  inlineBody?: Uint8Array;
 }
 
 export interface DeliveredCopy {
@@ -66,6 +74,10 @@ export function applyDelivery(ctx: DeliveryContext, job: IndexedDeliveryJob): De
     serializeIndex(index), ctx.now().getTime(),
   )!;
   if (index.searchText) s.insertText.run(blob.id, index.searchText);
+  if (job.inlineBody) {
+    const b = job.inlineBody;
+    s.insertPendingBody.run(blob.id, Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  }
   const delivered: DeliveredCopy[] = [];
   const internalDate = job.internalDate.getTime();
   for (const { row, flags } of copies.values()) {

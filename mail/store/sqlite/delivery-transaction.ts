@@ -1,9 +1,12 @@
-// One inbound message as a transaction (DESIGN.md boundary 3). The body streams once into a blob
-// file. A small body is also held (at most INDEX_IN_WORKER_MAX_BYTES) for the commit worker to
-// index; one that outgrows that goes through the MIME indexer here as it streams, so a large
-// message is never held in memory (job-index.ts says why). commit() makes the blob durable
-// first, then hands the metadata to the group-commit queue, and resolves only when both are on
-// disk. If the metadata cannot be stored the blob is removed again.
+// One inbound message as a transaction (DESIGN.md boundary 3). A small body is held (at most
+// INDEX_IN_WORKER_MAX_BYTES) for the commit worker to index. With the store's intake on
+// (deps.inline), a body that stays that small never touches a file here: its bytes go to the
+// commit worker with the metadata and are stored in the same transaction, one WAL fsync for the
+// whole message, and the worker moves them to the blob file afterwards (body-spill.ts). A body
+// that outgrows the hold streams into a blob file from that point (the held bytes first) and
+// through the MIME indexer here, so a large message is never held in memory (job-index.ts says
+// why); commit() then makes the file durable first, hands the metadata to the group-commit queue,
+// and resolves only when both are on disk. If the metadata cannot be stored the file is removed.
 
 import { randomBytes } from 'node:crypto';
 import type { BlobStore, BlobWriter, DeliveryReceipt, DeliveryTarget, DeliveryTransaction } from '../contracts.js';
@@ -29,6 +32,8 @@ export interface DeliveryDeps {
   commitMetadata(job: DeliveryJob): Promise<DeliveredCopy[]>;
   /** Told about every committed copy, after the commit. */
   published(copies: DeliveredCopy[]): void;
+  /** Small bodies go to the intake with their rows (body-spill.ts); null: every body is a file first. */
+  inline: { newBlobId(): string } | null;
 }
 
 type State = 'open' | 'writing' | 'written' | 'committing' | 'committed' | 'aborted';
@@ -64,16 +69,22 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
   async writeBody(body: AsyncIterable<Buffer | string>): Promise<{ size: number }> {
     if (this.state !== 'open') throw new InputError('delivery_body_written', 'the body of a delivery is written once');
     this.state = 'writing';
-    const writer = this.deps.blobs.create();
-    this.writer = writer;
+    // Without the intake the file is opened now, while the body is still arriving.
+    if (!this.deps.inline) this.writer = this.deps.blobs.create();
     try {
       for await (const piece of body) {
         if (this.state !== 'writing') throw new MailroomError('delivery_aborted', 'delivery aborted while the body was streaming');
         const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
         if (chunk.length === 0) continue;
-        this.index(chunk);
-        await writer.write(chunk);
         this.size += chunk.length;
+        // Held for the intake while it fits; a file only once the body outgrows the hold.
+        if (!this.writer && this.held!.add(chunk)) continue;
+        if (!this.writer) {
+          this.writer = this.deps.blobs.create();
+          if (this.held!.size > 0) await this.writer.write(this.held!.contents());
+        }
+        this.index(chunk);
+        await this.writer.write(chunk);
       }
     } catch (err) {
       await this.abort();
@@ -89,9 +100,11 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
     this.state = 'committing';
     const content: DeliveryJob['content'] = this.indexer ? { index: this.indexer.finish() } : { bytes: this.held!.take() };
     this.held = null;
+    const writer = this.writer;
     let blob: { id: string; size: number };
     try {
-      blob = await this.writer!.commit();
+      // No writer: the whole body is in `content.bytes`, for the intake.
+      blob = writer ? await writer.commit() : { id: this.deps.inline!.newBlobId(), size: this.size };
     } catch (err) {
       this.state = 'aborted';
       this.logger.error('could not store message body', { err });
@@ -99,10 +112,10 @@ export class StoreDeliveryTransaction implements DeliveryTransaction {
     }
     let copies: DeliveredCopy[];
     try {
-      copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, content, targets: this.targets, internalDate: this.deps.internalDate });
+      copies = await this.deps.commitMetadata({ blobId: blob.id, size: blob.size, content, ...(writer ? {} : { inline: true }), targets: this.targets, internalDate: this.deps.internalDate });
     } catch (err) {
       this.state = 'aborted';
-      if (!(err instanceof CommitOutcomeUnknownError)) await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
+      if (writer && !(err instanceof CommitOutcomeUnknownError)) await this.deps.blobs.remove(blob.id).catch((removeErr: unknown) => this.logger.warn('could not remove blob of failed delivery; the orphan sweep will', { err: removeErr, blobId: blob.id }));
       this.logger.error('could not store message metadata', { err });
       throw new TemporaryError('store_index_failed', 'the message could not be stored; try again later', { cause: err });
     }

@@ -22,8 +22,9 @@ export function indexBytes(bytes: Uint8Array): MessageIndex {
 }
 
 export function indexedJob(job: DeliveryJob): IndexedDeliveryJob {
-  const { content, ...rest } = job;
-  return { ...rest, index: 'index' in content ? content.index : indexBytes(content.bytes) };
+  const { content, inline, ...rest } = job;
+  if ('index' in content) return { ...rest, index: content.index };
+  return { ...rest, index: indexBytes(content.bytes), ...(inline ? { inlineBody: content.bytes } : {}) };
 }
 
 /** The buffers a job can hand over to the worker instead of copying (postMessage's transfer list). */

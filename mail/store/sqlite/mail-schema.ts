@@ -87,4 +87,14 @@ export const MAIL_SCHEMA_STEPS: readonly string[] = [
   SELECT a.folder_id, a.uid, a.modseq FROM assigned a
   WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.folder_id = a.folder_id AND m.uid = a.uid);
   `,
+  // 3: the intake of small bodies (body-spill.ts). A delivery whose body fits the commit worker's
+  // hold stores the bytes here, in the transaction of its rows, so one WAL fsync makes the whole
+  // message durable; the commit worker then writes each body to its immutable blob file and
+  // deletes its row. A row goes with its blob (an expunge before the move).
+  `
+  CREATE TABLE pending_bodies (
+    blob INTEGER PRIMARY KEY REFERENCES blobs(id) ON DELETE CASCADE,
+    body BLOB NOT NULL
+  );
+  `,
 ];

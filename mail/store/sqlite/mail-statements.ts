@@ -53,6 +53,9 @@ export function prepareMailStatements(db: Db) {
        WHERE b.blob_id = ? ORDER BY f.id`,
     ),
     blobKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM blobs WHERE blob_id = ?'),
+    /** A small body still in the intake (body-spill.ts), not yet in its file. */
+    insertPendingBody: db.prepare<[number, Buffer]>('INSERT INTO pending_bodies (blob, body) VALUES (?, ?)'),
+    pendingBody: db.prepare<[string], Buffer>('SELECT p.body FROM blobs b JOIN pending_bodies p ON p.blob = b.id WHERE b.blob_id = ?').pluck(),
   };
 }
 

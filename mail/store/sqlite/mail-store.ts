@@ -14,7 +14,7 @@
 // The database handle is shared with the directory and owned by the composition root, so
 // close() drains pending deliveries and stops the worker but leaves the handle open.
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -30,6 +30,7 @@ import { CommitWorkerClient, type GroupCommitStats } from './commit-worker-clien
 import type { DeliveredCopy, DeliveryJob } from './deliver-message.js';
 import { StoreDeliveryTransaction } from './delivery-transaction.js';
 import { jobTransfers } from './job-index.js';
+import { newBlobId } from '../fs/blob-layout.js';
 import { applyCopy, applyMove } from './copy-move.js';
 import { applyExpunge } from './expunge-messages.js';
 import { prepareExpungeStatements, type ExpungeStatements } from './expunge-statements.js';
@@ -64,6 +65,14 @@ export interface SqliteMailStoreOptions {
   maxCachedMessages?: number;
   /** The commit worker's entry; tests stand in one that crashes on cue. */
   commitWorkerUrl?: URL;
+  /**
+   * Small bodies go to the intake with their rows, and this store's worker moves them to their
+   * files afterwards (body-spill.ts), also what an earlier run left. Needs a blob store with
+   * files under `blobsDir` (the embedded one). Only the daemon turns it on: one process must do
+   * the moving, and the CLI's short-lived stores must not race it. Reads look in the intake
+   * either way. `quietMs`: how long deliveries must pause before bodies are moved (tests).
+   */
+  intake?: boolean | { quietMs: number };
 }
 
 /** A BlobStore that can list what it holds, which the orphan sweep needs. */
@@ -110,6 +119,8 @@ export class SqliteMailStore implements MailStore {
   private readonly createStandardFoldersTx: Database.Transaction<(userId: UserId) => void>;
   private closed = false;
   private readonly folderTables: FolderTableCache;
+  /** DATA/blobs when small bodies go to the intake first; null when every body is a file first. */
+  private readonly intakeTo: string | null;
 
   constructor(options: SqliteMailStoreOptions) {
     this.db = options.db;
@@ -134,6 +145,10 @@ export class SqliteMailStore implements MailStore {
     registerSearchFunctions(this.db);
     this.searchTerms = new SearchTermBuilder(this.db);
     this.createStandardFoldersTx = standardFoldersTransaction(this.db, this.statements, this.now);
+    const blobsDir = (options.blobs as { blobsDir?: unknown }).blobsDir;
+    this.intakeTo = options.intake && typeof blobsDir === 'string' ? blobsDir : null;
+    const spillTo = this.intakeTo;
+    const spillQuietMs = typeof options.intake === 'object' ? options.intake.quietMs : undefined;
     this.commits = new CommitWorkerClient<DeliveryJob, DeliveredCopy[]>({
       file: path.resolve(this.db.name),
       logger: this.logger,
@@ -142,7 +157,16 @@ export class SqliteMailStore implements MailStore {
       windowMs: options.groupCommitWindowMs ?? 0,
       workerUrl: options.commitWorkerUrl ?? COMMIT_WORKER_URL,
       transfers: jobTransfers,
+      ...(spillTo ? { workerData: { spillTo, ...(spillQuietMs !== undefined ? { spillQuietMs } : {}) } } : {}),
     });
+    // Bodies a previous run left in the intake are moved by the worker; start it for them.
+    if (spillTo && this.db.prepare('SELECT 1 FROM pending_bodies LIMIT 1').get() !== undefined) this.commits.start();
+  }
+
+  /** Moves every body in the intake to its file now; resolves when none is left (tests, backups). */
+  async drainIntake(): Promise<void> {
+    this.assertOpen();
+    await this.commits.control('drain-intake');
   }
 
   /** Transactions and deliveries committed so far; tests and benchmarks check batching with it. */
@@ -186,6 +210,7 @@ export class SqliteMailStore implements MailStore {
       logger: this.logger,
       internalDate: options.internalDate ?? this.now(),
       commitMetadata: (job) => this.commits.enqueue(job),
+      inline: this.intakeTo ? { newBlobId: () => newBlobId(this.now()) } : null,
       published: (copies) => {
         for (const c of copies) this.publish({ userId: c.userId, folder: c.folder, kind: 'exists', uids: [c.uid], modseq: c.modseq });
       },
@@ -355,6 +380,14 @@ export class SqliteMailStore implements MailStore {
   }
 
   openMessage(blobId: string, range?: { start: number; end?: number }): Readable {
+    // The intake first: while a body's row exists its file may be unwritten or partial; once the
+    // row is gone, the file is complete and durable (body-spill.ts).
+    const pending = this.statements.pendingBody.get(blobId);
+    if (pending) {
+      const start = Math.max(0, range?.start ?? 0);
+      const end = Math.min(pending.length, range?.end ?? pending.length);
+      return Readable.from(end > start ? [pending.subarray(start, end)] : [], { objectMode: false });
+    }
     return this.blobs.open(blobId, range);
   }
 

@@ -84,7 +84,11 @@ export function listNamedMessageFiles(databaseFile: string): NamedMessageFiles {
     const messages: string[] = [];
     const queue: string[] = [];
     if (hasTable(db, 'blobs')) {
-      for (const row of db.prepare('SELECT blob_id FROM blobs ORDER BY blob_id').iterate() as Iterable<{ blob_id: string }>) {
+      // A body still in the intake (pending_bodies) is a row of this database, not yet a file.
+      const sql = hasTable(db, 'pending_bodies')
+        ? 'SELECT blob_id FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM pending_bodies p WHERE p.blob = b.id) ORDER BY blob_id'
+        : 'SELECT blob_id FROM blobs ORDER BY blob_id';
+      for (const row of db.prepare(sql).iterate() as Iterable<{ blob_id: string }>) {
         const file = relativeBlobPath('blobs', row.blob_id);
         if (file) messages.push(file);
       }
@@ -109,8 +113,9 @@ export function listNamedMessageFiles(databaseFile: string): NamedMessageFiles {
 export function listUserMessageFiles(databaseFile: string, userId: string): string[] {
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
   try {
+    const pending = hasTable(db, 'pending_bodies') ? ' AND NOT EXISTS (SELECT 1 FROM pending_bodies p WHERE p.blob = b.id)' : '';
     const rows = db.prepare(`SELECT DISTINCT b.blob_id FROM folders f JOIN messages m ON m.folder_id = f.id JOIN blobs b ON b.id = m.blob
-      WHERE f.user_id = ? ORDER BY b.blob_id`).all(userId) as { blob_id: string }[];
+      WHERE f.user_id = ?${pending} ORDER BY b.blob_id`).all(userId) as { blob_id: string }[];
     return rows.map((r) => relativeBlobPath('blobs', r.blob_id)).filter((f): f is string => f !== null);
   } finally {
     db.close();
