@@ -79,7 +79,9 @@ export class BodySpill {
     const backlog = db.prepare<[], { rows: number; bytes: number }>('SELECT count(*) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM pending_bodies').get()!;
     this.backlogRows = backlog.rows;
     this.backlogBytes = backlog.bytes;
-    // What a previous run left (a crash, a stop during a burst) is moved once things are quiet.
+    // What a previous run left (a crash, a stop during a burst) is moved once things are quiet:
+    // a start is when the first deliveries may arrive.
+    this.lastCommitAt = this.now();
     this.plan();
   }
 
@@ -126,6 +128,8 @@ export class BodySpill {
       this.timer = null;
       this.plan();
     }, Math.max(1, ms));
+    // Bodies waiting in the intake are safe there: they never keep a process (or thread) alive.
+    this.timer.unref();
   }
 
   private start(): void {
