@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { locateBlob } from '../../../mail/store/fs/blob-layout.js';
 import { listNamedMessageFiles } from '../../../mail/store/sqlite/online-backup.js';
-import { blobFiles, chunks, message, openStoreFixture, readAll, type StoreFixture } from './store-fixture.js';
+import { blobFiles, chunks, message, openStoreFixture, readAll, waitFor, type StoreFixture } from './store-fixture.js';
 
 const ALICE = 'u-alice';
 
@@ -27,13 +27,6 @@ function blobFile(f: StoreFixture, blobId: string): string {
   return locateBlob(path.join(f.dir, 'blobs'), blobId)!.file;
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('body intake', () => {
   let f: StoreFixture;

@@ -8,17 +8,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { locateBlob } from '../../../mail/store/fs/blob-layout.js';
 import { BodySpill } from '../../../mail/store/sqlite/body-spill.js';
 import { SqliteMailStore } from '../../../mail/store/sqlite/mail-store.js';
-import { chunks, message, openStoreFixture, readAll, type StoreFixture } from './store-fixture.js';
+import { chunks, message, openStoreFixture, readAll, waitFor, type StoreFixture } from './store-fixture.js';
 
 const ALICE = 'u-alice';
 
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('BodySpill', () => {
   let f: StoreFixture;

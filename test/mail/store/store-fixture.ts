@@ -70,3 +70,12 @@ export function blobFiles(dir: string): string[] {
 export function message(subject: string, body = 'Hello there.\r\n', extra = ''): string {
   return `From: Sender <sender@example.org>\r\nTo: team@example.com\r\nSubject: ${subject}\r\nDate: Mon, 2 Jun 2025 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.org>\r\n${extra}\r\n${body}`;
 }
+
+/** Polls `check` until it holds; fails naming `what` after `ms`. */
+export async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
