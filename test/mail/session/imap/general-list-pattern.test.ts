@@ -41,13 +41,14 @@ test('matches the RFC 9051 wildcard semantics', () => {
   }
 });
 
-test('a pattern built to make backtracking explode runs in linear time', () => {
-  const pattern = new ListPattern('*a'.repeat(40) + 'b');
-  const name = 'a'.repeat(250);
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < 100; i++) assert.equal(pattern.matches(name), false);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  assert.ok(ms < 500, `took ${ms} ms`);
+test('a pattern built to make backtracking explode is answered at all', () => {
+  // A backtracking matcher tries every way to split 2,500 characters among 400 stars before it
+  // says no: more steps than could finish before the test runner's timeout. The automaton walks
+  // 2,500 x 801 states. No clock here: finishing is the proof (a timed bound failed under CI load).
+  const pattern = new ListPattern('*a'.repeat(400) + 'b');
+  assert.equal(pattern.matches('a'.repeat(2500)), false);
+  assert.equal(pattern.matches('a'.repeat(2500) + 'b'), true);
+  assert.equal(pattern.cost, 801);
 });
 
 test('knows its cost and whether it ends in %', () => {
